@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Boot the minimal Linux guest built by build.sh under QEMU (TCG) and run one
+# command in it; exit with that command's status. See README.md beside this.
+set -euo pipefail
+
+usage() {
+	cat >&2 <<'EOF'
+usage: run.sh OUTDIR [--machine microvm|q35] [-m MEM] [--smp N]
+              [--fwd [ADDR:]HOSTPORT[:GUESTPORT]]... [--net] [--unrestricted]
+              [--timeout SECS] [--append KARGS] [--verbose] [--dry-run]
+              [--qemu-arg ARG]... -- CMD ARGS...
+
+  --machine    microvm (default) or q35 (with qboot as firmware)
+  -m           guest memory (default 256M)
+  --smp        guest CPUs (default 1)
+  --fwd        forward host 127.0.0.1:HOSTPORT (tcp) to guest GUESTPORT
+               (default: same port); ADDR must be a 127.x address. Implies --net.
+  --net        attach a virtio NIC (user networking); the guest gets
+               10.0.2.15/24, gateway 10.0.2.2, no DNS
+  --unrestricted  let the guest open connections through slirp (to the host
+               as 10.0.2.2, and beyond). Default: restrict=on, only --fwd
+               rules work.
+  --timeout    kill QEMU after SECS seconds (exit status 124)
+  --append     extra kernel command line words (before the --)
+  --verbose    show kernel messages and /init's steps; print the QEMU command
+  --dry-run    print the QEMU command and exit
+  --qemu-arg   pass one extra argument to QEMU (repeatable)
+
+CMD ARGS are joined with spaces and run in the guest by /bin/sh -c, so shell
+syntax works when quoted as one argument: -- 'httpd -p 8080; sleep 10'.
+With no CMD, an interactive shell runs on the serial console.
+
+Exit status: the guest command's (0..127; larger values show as 127),
+124 on --timeout, 125 if QEMU failed or the guest ended without a status.
+EOF
+	exit 2
+}
+
+[ $# -ge 1 ] || usage
+case $1 in -h | --help | -*) usage ;; esac
+OUT=$1
+shift
+MACHINE=microvm MEM=256M SMP=1 NET=0 RESTRICT=on TIMEOUT= VERBOSE=0 DRY=0
+FWDS=() QEXTRA=() KEXTRA=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--machine) MACHINE=${2:?}; shift 2 ;;
+	-m | --mem) MEM=${2:?}; shift 2 ;;
+	--smp) SMP=${2:?}; shift 2 ;;
+	--fwd) FWDS+=("${2:?}"); NET=1; shift 2 ;;
+	--net) NET=1; shift ;;
+	--unrestricted) RESTRICT=off; shift ;;
+	--timeout) TIMEOUT=${2:?}; shift 2 ;;
+	--append) KEXTRA+=("${2:?}"); shift 2 ;;
+	--verbose) VERBOSE=1; shift ;;
+	--dry-run) DRY=1; shift ;;
+	--qemu-arg) QEXTRA+=("${2:?}"); shift 2 ;;
+	--) shift; break ;;
+	-h | --help) usage ;;
+	*) echo "run.sh: unknown argument: $1" >&2; usage ;;
+	esac
+done
+CMD="$*"
+
+die() {
+	echo "run.sh: error: $*" >&2
+	exit 125
+}
+[ -r "$OUT/vmlinuz" ] && [ -r "$OUT/initramfs.cpio.gz" ] ||
+	die "$OUT/vmlinuz or $OUT/initramfs.cpio.gz missing (run build.sh $OUT)"
+case $CMD in *$'\n'*) die "the command may not contain newlines" ;; esac
+
+QEMU=${QEMU:-qemu-system-x86_64}
+Q=("$QEMU" -accel tcg -cpu max -m "$MEM" -smp "$SMP"
+	-nodefaults -nographic -no-reboot -serial stdio -monitor none
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-kernel "$OUT/vmlinuz" -initrd "$OUT/initramfs.cpio.gz")
+case $MACHINE in
+microvm)
+	# ACPI stays on (the default): the cloud kernel has no
+	# CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES and no MP-table parsing, so it finds
+	# the IOAPIC and the virtio-mmio NIC through microvm's ACPI tables.
+	Q+=(-M microvm)
+	NETDEV=virtio-net-device
+	;;
+q35)
+	Q+=(-M q35 -bios /usr/share/qemu/qboot.rom)
+	NETDEV=virtio-net-pci
+	;;
+*) die "--machine must be microvm or q35" ;;
+esac
+
+# panic=-1: a kernel panic resets at once, which -no-reboot turns into exit.
+KARGS="console=ttyS0 panic=-1"
+[ "$VERBOSE" = 1 ] && KARGS+=" linuxvm.verbose" || KARGS+=" quiet"
+if [ "$NET" = 1 ]; then
+	ND="user,id=n0,restrict=$RESTRICT"
+	for f in "${FWDS[@]}"; do
+		proto=tcp
+		case $f in tcp:* | udp:*) proto=${f%%:*} f=${f#*:} ;; esac
+		IFS=: read -r -a parts <<<"$f"
+		case ${#parts[@]} in
+		1) addr=127.0.0.1 hp=${parts[0]} gp=${parts[0]} ;;
+		2) addr=127.0.0.1 hp=${parts[0]} gp=${parts[1]} ;;
+		3) addr=${parts[0]} hp=${parts[1]} gp=${parts[2]} ;;
+		*) die "bad --fwd $f" ;;
+		esac
+		case $addr in 127.*) ;; *) die "--fwd: host address must be loopback (127.x), got $addr" ;; esac
+		[[ $hp =~ ^[0-9]+$ && $gp =~ ^[0-9]+$ ]] || die "bad --fwd ports in $f"
+		ND+=",hostfwd=$proto:$addr:$hp-:$gp"
+	done
+	Q+=(-netdev "$ND" -device "$NETDEV,netdev=n0")
+	KARGS+=" ip=10.0.2.15/24 gw=10.0.2.2"
+fi
+[ ${#KEXTRA[@]} -eq 0 ] || KARGS+=" ${KEXTRA[*]}"
+[ -z "$CMD" ] || KARGS+=" -- $CMD"
+Q+=(-append "$KARGS" "${QEXTRA[@]}")
+
+if [ "$DRY" = 1 ] || [ "$VERBOSE" = 1 ]; then
+	printf '%q ' "${Q[@]}" >&2
+	echo >&2
+	[ "$DRY" = 0 ] || exit 0
+fi
+
+ERR=$(mktemp "${TMPDIR:-/tmp}/linuxvm-run.XXXXXX")
+trap 'rm -f "$ERR"' EXIT
+rc=0
+if [ -n "$TIMEOUT" ]; then
+	timeout --foreground -k 5 "$TIMEOUT" "${Q[@]}" 2>"$ERR" || rc=$?
+else
+	"${Q[@]}" 2>"$ERR" || rc=$?
+fi
+cat "$ERR" >&2
+
+if [ -n "$TIMEOUT" ] && { [ $rc -eq 124 ] || [ $rc -eq 137 ]; }; then
+	echo "run.sh: timed out after ${TIMEOUT}s" >&2
+	exit 124
+fi
+if [ $rc -eq 1 ] && grep -v 'warning' "$ERR" | grep -q '^qemu-system'; then
+	die "QEMU failed (exit 1)"
+fi
+if [ $((rc % 2)) -eq 1 ]; then
+	exit $(((rc - 1) / 2))
+fi
+die "guest ended without reporting a status (QEMU exit $rc: poweroff, reset or panic?)"

@@ -1,0 +1,146 @@
+/* Kernel command-line parsing: pure functions, unit-tested on the host. */
+#include <errno.h>
+#include <string.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int cmdline_split(char *buf, char **words, int max)
+{
+	int n = 0;
+	char *in = buf, *out = buf;
+	for (;;) {
+		while (is_space(*in))
+			in++;
+		if (!*in)
+			return n;
+		if (n == max)
+			return -E2BIG;
+		words[n++] = out;
+		int quoted = 0;
+		while (*in && (quoted || !is_space(*in))) {
+			if (*in == '"') {
+				quoted = !quoted;
+				in++;
+			} else if (quoted && *in == '\\' && (in[1] == '"' || in[1] == '\\')) {
+				*out++ = in[1];
+				in += 2;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (quoted)
+			return -EINVAL;
+		/* out never passes in, so the terminator cannot clobber unread input */
+		int at_end = !*in;
+		*out++ = '\0';
+		if (at_end)
+			return n;
+		in++;
+	}
+}
+
+static const struct cmdline_option *find_option(const char *word, const struct cmdline_option *opts,
+						size_t nr, const char **value)
+{
+	const char *eq = strchr(word, '=');
+	size_t len = eq ? (size_t)(eq - word) : strlen(word);
+	for (size_t i = 0; i < nr; i++) {
+		if (strlen(opts[i].name) == len && memcmp(opts[i].name, word, len) == 0) {
+			*value = eq ? eq + 1 : NULL;
+			return &opts[i];
+		}
+	}
+	return NULL;
+}
+
+/* Returns 1 if word looks like an environment assignment NAME=VALUE. */
+static int is_assignment(const char *word)
+{
+	const char *eq = strchr(word, '=');
+	if (!eq || eq == word)
+		return 0;
+	for (const char *p = word; p < eq; p++) {
+		char c = *p;
+		int ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+			 (p > word && c >= '0' && c <= '9');
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static void apply_option(const struct cmdline_option *opt, const char *word, const char *value,
+			 struct cmdline_result *res)
+{
+	if (opt->handler(value) < 0) {
+		kprintf("toro: bad value in kernel option '%s'\n", word);
+		res->nr_bad++;
+	}
+}
+
+void cmdline_classify(char **words, int nwords, const struct cmdline_option *opts, size_t nr_opts,
+		      struct cmdline_result *res)
+{
+	int program = 0;
+	res->argc = res->envc = res->nr_unknown = res->nr_bad = 0;
+	for (int i = 0; i < nwords; i++) {
+		const char *w = words[i], *value;
+		const struct cmdline_option *opt = find_option(w, opts, nr_opts, &value);
+		if (!program && strcmp(w, "--") == 0) {
+			program = 1;
+		} else if (opt && (!program || strncmp(w, "virtio_mmio.device=", 19) == 0)) {
+			apply_option(opt, w, value, res);
+		} else if (program) {
+			res->argv[res->argc++] = words[i];
+		} else if (is_assignment(w)) {
+			res->envp[res->envc++] = words[i];
+		} else {
+			kprintf("toro: unknown kernel option '%s' (program arguments go after --)\n", w);
+			res->nr_unknown++;
+		}
+	}
+	res->argv[res->argc] = NULL;
+	res->envp[res->envc] = NULL;
+}
+
+int cmdline_parse_size(const char *s, unsigned long *out)
+{
+	unsigned long v = 0;
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (~0UL - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	unsigned shift = 0;
+	switch (*s) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (shift && *++s)
+		return -EINVAL;
+	if (v > (~0UL >> shift))
+		return -EINVAL;
+	*out = v << shift;
+	return 0;
+}

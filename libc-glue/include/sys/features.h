@@ -1,0 +1,30 @@
+/*
+ * newlib's <sys/features.h>, plus the POSIX options Toro implements.  newlib
+ * sets these only for the systems it knows (RTEMS, Cygwin); without them
+ * <time.h> hides CLOCK_MONOTONIC, clock_gettime() and friends.
+ */
+#ifndef TORO_SYS_FEATURES_H
+#define TORO_SYS_FEATURES_H
+
+#include_next <sys/features.h>
+
+#ifndef _POSIX_TIMERS
+#define _POSIX_TIMERS 200809L
+#endif
+#ifndef _POSIX_MONOTONIC_CLOCK
+#define _POSIX_MONOTONIC_CLOCK 200809L
+#endif
+#ifndef _POSIX_CLOCK_SELECTION
+#define _POSIX_CLOCK_SELECTION 200809L
+#endif
+#ifndef _POSIX_CPUTIME
+#define _POSIX_CPUTIME 200809L
+#endif
+#ifndef _POSIX_THREAD_CPUTIME
+#define _POSIX_THREAD_CPUTIME 200809L
+#endif
+#ifndef _POSIX_TIMEOUTS
+#define _POSIX_TIMEOUTS 200809L
+#endif
+
+#endif
