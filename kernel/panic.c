@@ -70,11 +70,15 @@ static int frame_readable(uintptr_t rbp)
 	return rbp && !(rbp & 7) && vm_is_mapped(rbp) && vm_is_mapped(rbp + 8);
 }
 
-void backtrace_print(uintptr_t rip, uintptr_t rbp)
+void backtrace_print(uintptr_t rip, uintptr_t rbp, uintptr_t rsp)
 {
+	uintptr_t off;
+	int n = 1;
 	kprintf("backtrace:\n");
 	print_frame(0, rip);
-	for (int n = 1; n < BACKTRACE_MAX && frame_readable(rbp); n++) {
+	if (rsp && ksym_lookup(rip, &off) && off == 0 && frame_readable(rsp))
+		print_frame(n++, *(const uintptr_t *)rsp - 1);
+	for (; n < BACKTRACE_MAX && frame_readable(rbp); n++) {
 		const uintptr_t *frame = (const uintptr_t *)rbp;
 		if (frame[1] == 0)
 			break;
@@ -107,7 +111,8 @@ void panic(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	kprintf("\n");
 	va_end(ap);
-	backtrace_print((uintptr_t)__builtin_return_address(0), backtrace_caller_frame());
+	/* start at the call to panic(): a noreturn call may be a function's last bytes */
+	backtrace_print((uintptr_t)__builtin_return_address(0) - 1, backtrace_caller_frame(), 0);
 	machine_exit(TORO_STATUS_PANIC);
 }
 

@@ -60,6 +60,6 @@ void trap_dispatch(struct trap_frame *f)
 	if (f->vector == 14)
 		explain_page_fault(f);
 	print_registers(f);
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print(f->rip, f->rbp, f->rsp);
 	machine_exit(TORO_STATUS_PANIC);
 }

@@ -127,7 +127,7 @@ int kill(int pid, int sig)
 		return (int)glue_ret(-EINVAL);
 	kprintf("\ntoro: %s (signal %d with no handler)\n", sig == SIGABRT ? "abort()" : "killed",
 		sig);
-	backtrace_print((uintptr_t)__builtin_return_address(0), backtrace_caller_frame());
+	backtrace_print((uintptr_t)__builtin_return_address(0) - 1, backtrace_caller_frame(), 0);
 	machine_exit(TORO_STATUS_ABORT);
 }
 

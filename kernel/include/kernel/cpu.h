@@ -79,7 +79,7 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
-static inline void cpu_halt_forever(void)
+__attribute__((noreturn)) static inline void cpu_halt_forever(void)
 {
 	for (;;)
 		__asm__ volatile("cli; hlt");

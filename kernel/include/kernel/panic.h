@@ -17,8 +17,12 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 /* The caller's saved frame pointer: where a backtrace from here goes on. */
 #define backtrace_caller_frame() (*(uintptr_t *)__builtin_frame_address(0))
 
-/* Prints "  #n 0xADDR func+0xoff" lines walking the frame-pointer chain. */
-void backtrace_print(uintptr_t rip, uintptr_t rbp);
+/*
+ * Prints "  #n 0xADDR func+0xoff" lines walking the frame-pointer chain from
+ * rbp.  rsp, if not 0, is the stack pointer at rip: when rip is a function's
+ * first instruction its frame is not built yet, and the caller is at *rsp.
+ */
+void backtrace_print(uintptr_t rip, uintptr_t rbp, uintptr_t rsp);
 
 /*
  * Looks up the function containing addr in the image's own symbol table.
