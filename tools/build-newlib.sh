@@ -53,6 +53,11 @@ BASE_CFLAGS="-O2 -g -mno-red-zone -fno-pic -fno-pie -fno-omit-frame-pointer \
 -mstack-protector-guard=global -mno-avx"
 BASE_CFLAGS=$(echo $BASE_CFLAGS)   # normalise whitespace
 
+# Threads: every newlib access to "the current struct _reent" (errno, stdio
+# state) goes through __getreent(), which libc-glue answers per thread.  Apps
+# see the same through libc-glue/include/sys/features.h.
+THREAD_CFLAGS="-D__DYNAMIC_REENT__"
+
 # Header isolation: never look at the host glibc headers in /usr/include.
 # -nostdinc drops every default dir; we re-add only gcc's private dir
 # (stddef.h, stdarg.h, float.h, stdint-gcc.h, limits.h, ...).  The top-level
@@ -71,12 +76,14 @@ REPRO_CFLAGS="-ffile-prefix-map=$WORK_DIR=/usr/src/toro-newlib"
 # section implies executable stack" on every link; mark it non-exec.
 ASM_CFLAGS="-Wa,--noexecstack"
 
-CFLAGS_FOR_TARGET="$BASE_CFLAGS $HDR_CFLAGS $ASM_CFLAGS $REPRO_CFLAGS"
+CFLAGS_FOR_TARGET="$BASE_CFLAGS $THREAD_CFLAGS $HDR_CFLAGS $ASM_CFLAGS $REPRO_CFLAGS"
 
 CONFIGURE_OPTS=(
     --target=$TARGET
     --disable-newlib-supplied-syscalls
     --enable-newlib-retargetable-locking
+    # stdin/stdout/stderr are one set of FILEs shared by all threads, not one per _reent
+    --enable-newlib-reent-global-stdio-streams
     --enable-newlib-io-long-long
     --enable-newlib-io-c99-formats
     --disable-multilib

@@ -6,6 +6,15 @@
 #ifndef TORO_SYS_FEATURES_H
 #define TORO_SYS_FEATURES_H
 
+/*
+ * newlib reaches the current struct _reent (errno, stdio state) through
+ * __getreent(), answered per thread by libc-glue (reent.c); newlib itself is
+ * built with the same define (tools/build-newlib.sh).
+ */
+#ifndef __DYNAMIC_REENT__
+#define __DYNAMIC_REENT__ 1
+#endif
+
 #include_next <sys/features.h>
 
 #ifndef _POSIX_TIMERS

@@ -1,0 +1,223 @@
+/*
+ * kernel/vm.c over fake RAM (see shim/fake_ram.h), with the real pmem.c
+ * handing out the page-table pages.  The tables are checked by walking them
+ * from the CR3 value the cpu.h shim recorded.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <kernel/cpu.h>
+#include <kernel/mm.h>
+#include "check.h"
+#include "fake_ram.h"
+
+/* The x86_64 bits the test looks at (SDM vol. 3, 4.5). */
+#define PTE_P	 0x001ULL
+#define PTE_W	 0x002ULL
+#define PTE_PWT	 0x008ULL
+#define PTE_PCD	 0x010ULL
+#define PTE_PS	 0x080ULL
+#define PTE_NX	 (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+#define LARGE	 (2UL << 20)
+
+#define RAM	   ((uintptr_t)fake_ram)
+#define RAM_END	   (RAM + FAKE_RAM_SIZE)
+#define TEXT	   (RAM + FAKE_TEXT)
+#define TEXT_END   (RAM + FAKE_TEXT_END)
+#define RODATA	   (RAM + FAKE_RODATA)
+#define RODATA_END (RAM + FAKE_RODATA_END)
+#define MMIO	   0xfeb00000UL /* never touched: only its table entries */
+
+/* Rights as the test expects to find them in a leaf entry. */
+#define RW  (PTE_W | PTE_NX)
+#define RX  0ULL
+#define RO  PTE_NX
+#define DEV (PTE_W | PTE_NX | PTE_PCD | PTE_PWT)
+
+static struct boot_info bi;
+static int bad_upper; /* upper-level entries that restrict what the leaf allows */
+
+/*
+ * Walks the tables like the MMU.  Returns the entry that maps va and its
+ * level (0: 4 KiB page, 1: 2 MiB page), or 0 when va is not mapped.
+ */
+static uint64_t leaf(uintptr_t va, int *level)
+{
+	const uint64_t *table = (const uint64_t *)(uintptr_t)cpu_shim.cr3;
+	for (int l = 3; l >= 0; l--) {
+		uint64_t e = table[(va >> (12 + 9 * l)) & 511];
+		if (!(e & PTE_P))
+			return 0;
+		if (l == 0 || (e & PTE_PS)) {
+			*level = l;
+			return e;
+		}
+		bad_upper += !(e & PTE_W) || (e & PTE_NX);
+		table = (const uint64_t *)(uintptr_t)(e & PTE_ADDR);
+	}
+	return 0;
+}
+
+/* 1 if va is identity-mapped at `level` with exactly the rights in `want`. */
+static int mapped_as(uintptr_t va, int level, uint64_t want)
+{
+	int l = -1;
+	uint64_t e = leaf(va, &l);
+	uint64_t frame = l == 1 ? (e & PTE_ADDR & ~(uint64_t)(LARGE - 1)) + (va & (LARGE - 1))
+				: e & PTE_ADDR;
+	uint64_t rights = e & (PTE_W | PTE_NX | PTE_PCD | PTE_PWT);
+	return e && l == level && frame == PAGE_ALIGN_DOWN(va) && rights == want;
+}
+
+static int unmapped(uintptr_t va)
+{
+	int l;
+	return leaf(va, &l) == 0 && vm_is_mapped(va) == 0;
+}
+
+/* Before vm_init the boot tables are live: the low 4 GiB, identity-mapped. */
+static void test_is_mapped_before_init(void)
+{
+	CHECK_EQ(vm_is_mapped(0x1000), 1);
+	CHECK_EQ(vm_is_mapped(RAM), 1);
+	CHECK_EQ(vm_is_mapped(1ULL << 32), 0);
+}
+
+static void test_init(void)
+{
+	memset(&bi, 0, sizeof(bi));
+	bi.ram[0].base = RAM;
+	bi.ram[0].size = FAKE_RAM_SIZE;
+	bi.nr_ram = 1;
+	CHECK_EQ(pmem_init(&bi), 0);
+	CHECK_EQ(vm_init(&bi), 0);
+	CHECK(cpu_shim.cr3 != 0 && (cpu_shim.cr3 & (PAGE_SIZE - 1)) == 0);
+	CHECK(cpu_shim.cr3 >= RAM && cpu_shim.cr3 < RAM_END); /* from pmem */
+}
+
+static void test_layout(void)
+{
+	CHECK(unmapped(0));
+	CHECK(unmapped(PAGE_SIZE - 1));
+	CHECK(vm_is_mapped(PAGE_SIZE) == 0); /* never mapped: not RAM */
+	CHECK(unmapped(RAM_END));
+	CHECK(unmapped(RAM - 1));
+	CHECK(unmapped(1ULL << 40));
+	int bad = 0;
+	for (uintptr_t va = RAM; va < RAM_END; va += PAGE_SIZE) {
+		int split = va >= TEXT - (TEXT & (LARGE - 1)) && va < TEXT - (TEXT & (LARGE - 1)) + LARGE;
+		uint64_t want = va >= TEXT && va < TEXT_END ? RX : va >= RODATA && va < RODATA_END ? RO : RW;
+		bad += !mapped_as(va, split ? 0 : 1, want) || vm_is_mapped(va) != 1;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK(mapped_as(TEXT, 0, RX));
+	CHECK(mapped_as(TEXT_END - 1, 0, RX));
+	CHECK(mapped_as(RODATA, 0, RO));
+	CHECK(mapped_as(TEXT - 1, 0, RW)); /* the 4 KiB pages around the image */
+	CHECK(mapped_as(RODATA_END, 0, RW));
+	CHECK(mapped_as(RAM + (8 << 20), 1, RW)); /* an untouched 2 MiB stretch */
+	CHECK_EQ(bad_upper, 0);
+}
+
+static void test_unmap_splits(void)
+{
+	uintptr_t big = RAM + (10 << 20), hole = big + 5 * PAGE_SIZE;
+	CHECK(mapped_as(hole, 1, RW));
+	CHECK_EQ(vm_unmap(hole + 10, 1), 0); /* the page holding [hole+10, hole+11) */
+	CHECK_EQ(cpu_shim.last_invlpg, hole);
+	CHECK(unmapped(hole));
+	CHECK(unmapped(hole + PAGE_SIZE - 1));
+	int bad = 0;
+	for (uintptr_t va = big; va < big + LARGE; va += PAGE_SIZE)
+		bad += va != hole && !mapped_as(va, 0, RW);
+	CHECK_EQ(bad, 0);
+	CHECK(mapped_as(big + LARGE, 1, RW)); /* the neighbours stay large */
+	CHECK(mapped_as(big - 1, 1, RW));
+	/* across a 2 MiB boundary: both sides split */
+	uintptr_t edge = RAM + (14 << 20);
+	CHECK_EQ(vm_unmap(edge - PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	CHECK(unmapped(edge - PAGE_SIZE) && unmapped(edge));
+	CHECK(mapped_as(edge - 2 * PAGE_SIZE, 0, RW) && mapped_as(edge + PAGE_SIZE, 0, RW));
+	/* and back, with other rights */
+	CHECK_EQ(vm_map(edge - PAGE_SIZE, 2 * PAGE_SIZE, VM_READ), 0);
+	CHECK(mapped_as(edge - PAGE_SIZE, 0, RO) && mapped_as(edge, 0, RO));
+	CHECK_EQ(bad_upper, 0);
+}
+
+static void test_mmio(void)
+{
+	CHECK_EQ(vm_map_mmio(MMIO + 0x10, PAGE_SIZE), 0); /* straddles two pages */
+	CHECK(mapped_as(MMIO, 0, DEV));
+	CHECK(mapped_as(MMIO + PAGE_SIZE, 0, DEV));
+	CHECK(unmapped(MMIO + 2 * PAGE_SIZE));
+	CHECK(unmapped(MMIO - PAGE_SIZE));
+	CHECK_EQ(vm_map_mmio(0xc0000000UL, LARGE + PAGE_SIZE), 0);
+	CHECK(mapped_as(0xc0000000UL, 1, DEV));
+	CHECK(mapped_as(0xc0000000UL + LARGE, 0, DEV));
+	CHECK(unmapped(0xc0000000UL + LARGE + PAGE_SIZE));
+	CHECK_EQ(bad_upper, 0);
+}
+
+static void test_kstack(void)
+{
+	struct kstack warm, a, b;
+	/* the first stack may split a large page; after that, the count is exact */
+	CHECK_EQ(kstack_alloc(&warm, PAGE_SIZE, "warm"), 0);
+	kstack_free(&warm);
+	size_t start = pmem_free_bytes();
+	CHECK_EQ(kstack_alloc(&a, 16 * 1024 + 1, "a"), 0);
+	CHECK_EQ(kstack_alloc(&b, 8 * 1024, "b"), 0);
+	CHECK_EQ(a.size, 20 * 1024);
+	CHECK_EQ(b.size, 8 * 1024);
+	CHECK(((uintptr_t)a.base & (PAGE_SIZE - 1)) == 0);
+	CHECK_STR(a.owner, "a");
+	uintptr_t ga = (uintptr_t)a.base - PAGE_SIZE, gb = (uintptr_t)b.base - PAGE_SIZE;
+	CHECK(unmapped(ga) && unmapped(gb));
+	CHECK(mapped_as((uintptr_t)a.base, 0, RW));
+	CHECK(mapped_as((uintptr_t)a.base + a.size - 1, 0, RW));
+	memset(a.base, 1, a.size); /* usable */
+	CHECK(kstack_find_guard(ga) == &a);
+	CHECK(kstack_find_guard(ga + PAGE_SIZE - 1) == &a);
+	CHECK(kstack_find_guard(gb + 8) == &b);
+	CHECK(kstack_find_guard((uintptr_t)a.base) == NULL);
+	CHECK(kstack_find_guard(ga - 1) == NULL || kstack_find_guard(ga - 1) == &b);
+	CHECK_EQ(pmem_free_bytes(), start - 6 * PAGE_SIZE - 3 * PAGE_SIZE);
+	kstack_free(&a);
+	CHECK(mapped_as(ga, 0, RW));
+	CHECK(kstack_find_guard(ga) == NULL);
+	CHECK(kstack_find_guard(gb) == &b);
+	kstack_free(&b);
+	CHECK(mapped_as(gb, 0, RW));
+	CHECK(kstack_find_guard(gb) == NULL);
+	CHECK_EQ(pmem_free_bytes(), start);
+}
+
+/* Freeing a stack that was never allocated trips a KASSERT (panic -> abort). */
+static void test_kstack_free_unknown(void)
+{
+	struct kstack bogus = {.base = fake_ram + (4 << 20), .size = PAGE_SIZE, .owner = "bogus"};
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		kstack_free(&bogus);
+		_exit(0);
+	}
+	int status = 0;
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
+int main(void)
+{
+	test_is_mapped_before_init();
+	test_init();
+	test_layout();
+	test_unmap_splits();
+	test_mmio();
+	test_kstack();
+	test_kstack_free_unknown();
+	return check_summary("vm");
+}
