@@ -1,17 +1,21 @@
 /*
  * kernel_main: from the boot protocol's hand-off to the application's main().
- * Order: console, traps, boot info, memory, page tables, command line, the
- * main thread's stack, then toro_app_start() on that stack.
+ * Order: console, traps, boot info, memory, page tables, command line,
+ * interrupts, the scheduler; then the boot context becomes the idle thread
+ * and the "main" thread runs toro_app_start().
  */
 #include <errno.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/time.h>
+#include <kernel/thread.h>
 #include <kernel/trap.h>
+#include "sched_priv.h"
 
 #define MAX_WORDS 512
 #define DEFAULT_MAIN_STACK (256UL << 10)
@@ -21,16 +25,13 @@ struct boot_info boot_info;
 static char *words[MAX_WORDS];
 static char *app_argv[MAX_WORDS + 2];
 static char *app_envp[MAX_WORDS + 2];
-static struct kstack main_stack;
 static unsigned long main_stack_size = DEFAULT_MAIN_STACK;
+static struct cmdline_result cmdline;
 static int bootstats;
 
 extern const struct cmdline_option __start_toro_cmdline_opts[], __stop_toro_cmdline_opts[];
 /* The toolchain defines this to the output file's name; see tools/toro-ksyms. */
 extern const char toro_program_name[] __attribute__((weak));
-
-void arch_call_on_stack(void *stack_top, void (*fn)(int, char **, char **), int argc, char **argv,
-			char **envp) __attribute__((noreturn));
 
 static int opt_bootstats(const char *value)
 {
@@ -42,7 +43,7 @@ CMDLINE_OPTION("toro.bootstats", opt_bootstats);
 static int opt_stack(const char *value)
 {
 	unsigned long v;
-	if (cmdline_parse_size(value, &v) < 0 || v < PAGE_SIZE || v > (1UL << 30))
+	if (cmdline_parse_size(value, &v) < 0 || v < THREAD_STACK_MIN || v > (1UL << 30))
 		return -EINVAL;
 	main_stack_size = v;
 	return 0;
@@ -75,6 +76,14 @@ static void print_bootstats(uint64_t tsc_main)
 		pmem_free_bytes() >> 10);
 }
 
+static void main_thread(void *arg)
+{
+	uint64_t tsc_main = rdtsc();
+	if (bootstats)
+		print_bootstats(tsc_main);
+	toro_app_start(cmdline.argc + 1, app_argv, app_envp);
+}
+
 void kernel_main(void)
 {
 	console_init();
@@ -86,13 +95,13 @@ void kernel_main(void)
 		panic("no usable RAM below 4 GiB");
 	if ((err = vm_init(&boot_info)) < 0)
 		panic("cannot build the page tables (%d)", err);
-	struct cmdline_result res;
-	parse_cmdline(&res);
-	if (kstack_alloc(&main_stack, main_stack_size, "main") < 0)
+	parse_cmdline(&cmdline);
+	if ((err = irq_init()) < 0)
+		panic("cannot set up the interrupt controllers (%d)", err);
+	sched_init();
+	struct thread *main;
+	struct thread_attr attr = {main_stack_size, THREAD_PRIO_DEFAULT, 1, "main"};
+	if (thread_create(&main, main_thread, NULL, &attr) < 0)
 		panic("no memory for a %lu KiB main stack (toro.stack=)", main_stack_size >> 10);
-	uint64_t tsc_main = rdtsc();
-	if (bootstats)
-		print_bootstats(tsc_main);
-	arch_call_on_stack((char *)main_stack.base + main_stack.size, toro_app_start,
-			   res.argc + 1, app_argv, app_envp);
+	sched_idle_loop();
 }

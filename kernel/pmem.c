@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/console.h>
+#include <kernel/irq.h>
 #include <kernel/mm.h>
 
 /* A freed run of pages, stored in its own first page. */
@@ -102,6 +103,7 @@ void *pmem_alloc_pages(size_t n)
 {
 	if (n == 0 || n > (SIZE_MAX / PAGE_SIZE))
 		return NULL;
+	unsigned long f = irq_save(); /* one CPU: interrupts off is the lock */
 	void *p = take_free_run(n);
 	if (!p && pm.top - pm.brk >= n * PAGE_SIZE) {
 		pm.top -= n * PAGE_SIZE;
@@ -109,6 +111,7 @@ void *pmem_alloc_pages(size_t n)
 	}
 	if (!p)
 		p = take_extra(n);
+	irq_restore(f);
 	if (p)
 		memset(p, 0, n * PAGE_SIZE);
 	return p;
@@ -118,24 +121,28 @@ void pmem_free_pages(void *p, size_t n)
 {
 	if (!p || !n)
 		return;
+	unsigned long f = irq_save();
 	if ((uintptr_t)p == pm.top) { /* the most recent allocation: give it back to the core */
 		pm.top += n * PAGE_SIZE;
-		return;
+	} else {
+		struct free_run *run = p;
+		run->pages = n;
+		run->next = pm.free_runs;
+		pm.free_runs = run;
 	}
-	struct free_run *run = p;
-	run->pages = n;
-	run->next = pm.free_runs;
-	pm.free_runs = run;
+	irq_restore(f);
 }
 
 void *pmem_sbrk(intptr_t incr)
 {
+	unsigned long f = irq_save();
 	uintptr_t old = pm.brk;
-	if (incr > 0 && (uintptr_t)incr > pm.top - pm.brk)
-		return NULL;
-	if (incr < 0 && (uintptr_t)-incr > pm.brk - pm.brk_base)
-		return NULL;
-	pm.brk += incr;
+	if ((incr > 0 && (uintptr_t)incr > pm.top - pm.brk) ||
+	    (incr < 0 && -(uintptr_t)incr > pm.brk - pm.brk_base)) /* no -INTPTR_MIN overflow */
+		old = 0;
+	else
+		pm.brk += incr;
+	irq_restore(f);
 	return (void *)old;
 }
 

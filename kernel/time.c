@@ -195,6 +195,18 @@ uint64_t time_tsc_to_ns(uint64_t ticks)
 	return (uint64_t)(((unsigned __int128)ticks * clk.mult) >> 32);
 }
 
+uint64_t time_tsc_to_monotonic_ns(uint64_t tsc)
+{
+	clock_ensure();
+	return tsc > clk.tsc_base ? time_tsc_to_ns(tsc - clk.tsc_base) : 0;
+}
+
+uint64_t time_ns_to_tsc(uint64_t ns)
+{
+	clock_ensure();
+	return clk.tsc_base + (uint64_t)(((unsigned __int128)ns * clk.hz) / NSEC_PER_SEC);
+}
+
 uint64_t time_monotonic_ns(void)
 {
 	clock_ensure();

@@ -49,9 +49,15 @@ static void print_registers(const struct trap_frame *f)
 	kprintf("  r14 %016lx  r15 %016lx  cs %lx ss %lx\n", f->r14, f->r15, f->cs, f->ss);
 }
 
+void irq_dispatch(struct trap_frame *f);
+
 void trap_dispatch(struct trap_frame *f)
 {
 	static int nested;
+	if (f->vector >= 32) {
+		irq_dispatch(f);
+		return;
+	}
 	if (nested++) /* a fault while reporting a fault: stop here */
 		machine_exit(TORO_STATUS_PANIC);
 	const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]

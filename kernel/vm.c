@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 
@@ -109,13 +110,17 @@ int vm_map(uintptr_t pa, size_t size, int prot)
 {
 	uint64_t pte = prot_to_pte(prot);
 	uintptr_t va = PAGE_ALIGN_DOWN(pa), end = PAGE_ALIGN_UP(pa + size);
-	while (va < end) {
+	int err = 0;
+	unsigned long f = irq_save(); /* one CPU: interrupts off is the lock */
+	while (va < end && err == 0) {
 		int pages = map_one(va, pte, end - va);
 		if (pages < 0)
-			return pages;
-		va += (uintptr_t)pages * PAGE_SIZE;
+			err = pages;
+		else
+			va += (uintptr_t)pages * PAGE_SIZE;
 	}
-	return 0;
+	irq_restore(f);
+	return err;
 }
 
 int vm_map_mmio(uintptr_t pa, size_t size)
@@ -125,19 +130,26 @@ int vm_map_mmio(uintptr_t pa, size_t size)
 
 int vm_unmap(uintptr_t va, size_t size)
 {
+	int err = 0;
+	unsigned long f = irq_save();
 	for (uintptr_t p = PAGE_ALIGN_DOWN(va); p < PAGE_ALIGN_UP(va + size); p += PAGE_SIZE) {
 		uint64_t *pt = walk(p, 0, 1);
-		if (!pt)
-			return -ENOMEM;
+		if (!pt) {
+			err = -ENOMEM;
+			break;
+		}
 		pt[idx(p, 0)] = 0;
 		flush(p);
 	}
-	return 0;
+	irq_restore(f);
+	return err;
 }
 
 int vm_is_mapped(uintptr_t va)
 {
 	uint64_t *table = pml4;
+	if (!table) /* before vm_init (a panic's backtrace): the boot tables map the low 4 GiB */
+		return va < (1ULL << 32);
 	for (int l = 3; l >= 0; l--) {
 		uint64_t e = table[idx(va, l)];
 		if (!(e & PTE_P))
@@ -183,18 +195,22 @@ int kstack_alloc(struct kstack *ks, size_t size, const char *owner)
 	ks->base = p + PAGE_SIZE;
 	ks->size = (pages - 1) * PAGE_SIZE;
 	ks->owner = owner;
+	unsigned long f = irq_save();
 	ks->next = kstacks;
 	kstacks = ks;
+	irq_restore(f);
 	return 0;
 }
 
 void kstack_free(struct kstack *ks)
 {
+	unsigned long f = irq_save();
 	struct kstack **pp = &kstacks;
 	while (*pp && *pp != ks)
 		pp = &(*pp)->next;
 	KASSERT(*pp == ks);
 	*pp = ks->next;
+	irq_restore(f);
 	char *guard = (char *)ks->base - PAGE_SIZE;
 	/* The guard page's table entry exists already, so remapping cannot fail. */
 	int err = vm_map((uintptr_t)guard, PAGE_SIZE, VM_READ | VM_WRITE);

@@ -3,6 +3,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include <kernel/thread.h>
 #include <kernel/time.h>
 #include "glue.h"
 
@@ -69,7 +70,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	if (!req || req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= NSEC)
 		return (int)glue_ret(-EINVAL);
-	time_delay_ns((uint64_t)req->tv_sec * NSEC + (uint64_t)req->tv_nsec);
+	thread_sleep_ns((uint64_t)req->tv_sec * NSEC + (uint64_t)req->tv_nsec);
 	if (rem)
 		rem->tv_sec = rem->tv_nsec = 0;
 	return 0;

@@ -51,6 +51,7 @@ static struct idt_entry idt[256];
 static uint8_t ist_stacks[2][IST_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t isr_table[32];
+void irq_install_stubs(void);
 
 static void tss_install(void)
 {
@@ -101,6 +102,7 @@ void trap_init(void)
 			ist = IST_NMI_MC;
 		idt_set(v, isr_table[v], ist);
 	}
+	irq_install_stubs();
 	struct table_desc i = {sizeof(idt) - 1, (uintptr_t)idt};
 	__asm__ volatile("lidt %0" : : "m"(i));
 }

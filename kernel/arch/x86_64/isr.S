@@ -54,6 +54,22 @@ ISR_ERR 29
 ISR_ERR 30
 ISR_NOERR 31
 
+/*
+ * Vectors 32..255 (device interrupts, the LAPIC timer, spurious): 16-byte
+ * stubs, so vector v's stub is at irq_stubs + (v - 32) * 16.
+ */
+	.balign 16
+	.globl irq_stubs
+irq_stubs:
+	.set vec, 32
+	.rept 224
+	.balign 16
+	pushq $0
+	pushq $vec
+	jmp isr_common
+	.set vec, vec + 1
+	.endr
+
 isr_common:
 	pushq %rax
 	pushq %rbx
@@ -72,7 +88,10 @@ isr_common:
 	pushq %r15
 	cld
 	movq %rsp, %rdi
-	/* align the stack for C; the frame pointer is already saved above */
+	/*
+	 * Align the stack for C; %rbx keeps the frame across trap_dispatch(),
+	 * which may switch threads and come back here much later.
+	 */
 	movq %rsp, %rbx
 	andq $-16, %rsp
 	call trap_dispatch

@@ -16,6 +16,10 @@ uint64_t time_realtime_ns(void);
 void time_set_realtime_ns(uint64_t ns);
 /* TSC ticks per second, and where the figure came from ("kvmclock", "pit", ...). */
 uint64_t time_tsc_hz(const char **source);
+/* The monotonic time at which the TSC read tsc. */
+uint64_t time_tsc_to_monotonic_ns(uint64_t tsc);
+/* The TSC value at which time_monotonic_ns() reaches ns. */
+uint64_t time_ns_to_tsc(uint64_t ns);
 /* Converts a TSC delta to nanoseconds. */
 uint64_t time_tsc_to_ns(uint64_t ticks);
 /* Waits at least ns nanoseconds (busy wait until the scheduler exists). */
