@@ -37,7 +37,7 @@ static void check_fail(const char *file, int line, const char *expr)
 		check_count++;                                                                     \
 		if (a_ != b_) {                                                                    \
 			check_fail(__FILE__, __LINE__, #a " == " #b);                              \
-			fprintf(stderr, "\t0x%llx (%lld) != 0x%llx (%lld)\n", a_, (long long)a_,  \
+			fprintf(stderr, "\t0x%llx (%lld) != 0x%llx (%lld)\n", a_, (long long)a_,   \
 				b_, (long long)b_);                                                \
 		}                                                                                  \
 	} while (0)

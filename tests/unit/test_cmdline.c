@@ -65,7 +65,8 @@ static void test_split_errors(void)
 	free(buf);
 	CHECK_EQ(split("a \"b c", &buf, w, MAX_WORDS), -EINVAL);
 	free(buf);
-	CHECK_EQ(split("\"a\\\"", &buf, w, MAX_WORDS), -EINVAL); /* the escaped quote does not close */
+	/* an escaped quote does not close */
+	CHECK_EQ(split("\"a\\\"", &buf, w, MAX_WORDS), -EINVAL);
 	free(buf);
 	CHECK_EQ(split("a b c", &buf, w, 3), 3);
 	free(buf);
@@ -111,10 +112,10 @@ static int opt_mmio(const char *value)
 }
 
 static const struct cmdline_option opts[] = {
-	{"toro.flag", opt_flag},
-	{"toro.size", opt_size},
-	{"ip", opt_ip},
-	{"virtio_mmio.device", opt_mmio},
+    {"toro.flag", opt_flag},
+    {"toro.size", opt_size},
+    {"ip", opt_ip},
+    {"virtio_mmio.device", opt_mmio},
 };
 #define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <kernel/mm.h>
+#include <kernel/irq.h>
 #include "check.h"
 #include "fake_ram.h"
 
@@ -149,17 +150,23 @@ static void test_reuse(void)
 	pmem_free_pages(b, 1);
 	char *e = pmem_alloc_pages(4); /* b's single page is too small */
 	CHECK(e == c - 4 * PAGE_SIZE);
-	/* a 4-page run on the list hands out its tail first */
 	char *f = pmem_alloc_pages(1);
-	CHECK(f == b); /* the list before the core */
+	/* the free list comes before the core */
+	CHECK(f == b);
 	char *g = pmem_alloc_pages(1); /* keeps e from being the lowest */
 	CHECK(g == e - PAGE_SIZE);
+	/* a 4-page run on the list hands out its tail first */
 	pmem_free_pages(e, 4);
 	char *h = pmem_alloc_pages(1);
 	CHECK(h == e + 3 * PAGE_SIZE);
 	char *i = pmem_alloc_pages(3);
 	CHECK(i == e);
 	CHECK(page_is_zero(i) && page_is_zero(h));
+	irq_shim.enabled = 0; /* called with interrupts off: they stay off */
+	char *j = pmem_alloc_pages(1);
+	pmem_free_pages(j, 1);
+	CHECK(!irq_shim.enabled && j != NULL);
+	irq_shim.enabled = 1;
 	CHECK(pmem_alloc_pages(0) == NULL);
 	CHECK(pmem_alloc_pages(SIZE_MAX) == NULL);
 	CHECK(pmem_alloc_pages(SIZE_MAX / PAGE_SIZE) == NULL);
@@ -246,8 +253,9 @@ static void test_exhaust(void)
 	memset(heap, 0x5a, heap_len);
 
 	int nr = exhaust((uintptr_t)heap, 5, &pages1, &extra);
-	CHECK_EQ(extra, extra_pages); /* all used once the core ran out */
-	CHECK(pmem_sbrk(PAGE_SIZE) == NULL); /* the pages came down to the break */
+	/* the core ran out: the pages came down to the break, and the extras served */
+	CHECK(pmem_sbrk(PAGE_SIZE) == NULL);
+	CHECK_EQ(extra, extra_pages);
 	CHECK(pmem_free_bytes() < PAGE_SIZE); /* what is left is the break's partial page */
 	CHECK_EQ(pages1 * PAGE_SIZE + heap_len + pmem_free_bytes(), start);
 	CHECK(heap_intact(heap, heap_len));
@@ -264,13 +272,20 @@ static void test_exhaust(void)
 	CHECK_EQ(pmem_free_bytes(), start);
 }
 
+/* Each test must leave interrupts as it found them: enabled. */
+#define RUN(test)                                                                                  \
+	do {                                                                                       \
+		test();                                                                            \
+		CHECK(irq_shim.enabled);                                                           \
+	} while (0)
+
 int main(void)
 {
-	test_init_fails();
-	test_init_layout();
-	test_sbrk();
-	test_pages_top_down();
-	test_reuse();
-	test_exhaust();
+	RUN(test_init_fails);
+	RUN(test_init_layout);
+	RUN(test_sbrk);
+	RUN(test_pages_top_down);
+	RUN(test_reuse);
+	RUN(test_exhaust);
 	return check_summary("pmem");
 }

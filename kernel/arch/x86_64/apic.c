@@ -98,6 +98,7 @@ static void lapic_timer_calibrate(void)
 	lapic_write(LAPIC_TIMER_INIT, 0);
 	if (!lapic_ticks_per_ms)
 		lapic_ticks_per_ms = 1;
+	lapic_write(LAPIC_LVT_TIMER, IRQ_VECTOR_TIMER);
 }
 
 static int lapic_init(void)
@@ -111,12 +112,9 @@ static int lapic_init(void)
 	uint32_t r[4];
 	cpuid(1, 0, r);
 	tsc_deadline_mode = (r[2] >> 24) & 1;
-	if (tsc_deadline_mode) {
-		lapic_write(LAPIC_LVT_TIMER, LVT_TSC_DEADLINE | IRQ_VECTOR_TIMER);
-	} else {
-		lapic_timer_calibrate();
-		lapic_write(LAPIC_LVT_TIMER, IRQ_VECTOR_TIMER);
-	}
+	/* one-shot mode is calibrated on first use: a program with no timers skips it */
+	lapic_write(LAPIC_LVT_TIMER, tsc_deadline_mode ? LVT_TSC_DEADLINE | IRQ_VECTOR_TIMER
+						       : LVT_MASKED | IRQ_VECTOR_TIMER);
 	return 0;
 }
 
@@ -185,6 +183,8 @@ void lapic_timer_arm(uint64_t deadline)
 		lapic_write(LAPIC_TIMER_INIT, 0);
 		return;
 	}
+	if (!lapic_ticks_per_ms)
+		lapic_timer_calibrate();
 	uint64_t now = rdtsc();
 	uint64_t dt = deadline > now ? deadline - now : 1;
 	uint64_t ticks = (uint64_t)(((unsigned __int128)dt * lapic_ticks_per_ms) / tsc_per_ms);

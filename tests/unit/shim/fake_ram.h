@@ -11,23 +11,20 @@
  * identity-mapped, as in the kernel: the page tables vm.c builds point at
  * host memory the test can walk.
  *
- * The layout is plain numbers because fake_ram.c hands it to the assembler.
+ * The layout is plain numbers because fake_ram.S hands it to the assembler.
  */
 #ifndef UNIT_FAKE_RAM_H
 #define UNIT_FAKE_RAM_H
 
-#define FAKE_RAM_SIZE	(32 << 20)
-#define FAKE_RAM_ALIGN	(2 << 20)
+#define FAKE_RAM_SIZE  (32 << 20)
+#define FAKE_RAM_ALIGN (2 << 20)
 
 /* Offsets in fake_ram; the image starts 12 KiB into the second 2 MiB. */
 #define FAKE_TEXT	0x203000
 #define FAKE_TEXT_END	0x208000
 #define FAKE_RODATA	0x208000
 #define FAKE_RODATA_END 0x20a000
-#define FAKE_DATA	0x20a000
-#define FAKE_DATA_END	0x20b000
-#define FAKE_BSS	0x20b000
-#define FAKE_IMAGE_END	0x20c800 /* not page-aligned: pmem must round it up */
+#define FAKE_IMAGE_END	0x20c800 /* data and bss; not page-aligned: pmem rounds it up */
 
 #ifndef __ASSEMBLER__
 extern char fake_ram[];

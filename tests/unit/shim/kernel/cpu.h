@@ -3,7 +3,7 @@
  * privileged instructions.  tests/unit/shim comes before kernel/include on
  * the include path, so the real sources pick this file up.
  *
- * Port writes and INVLPGs are counted, port reads return 0xff (no device),
+ * Port writes and INVLPGs are counted, port reads return all ones (no device),
  * MSRs read 0, CPUID reports nothing, and CR3 writes are recorded in
  * cpu_shim.cr3 so a test can walk the page tables the real code built.
  */
@@ -49,6 +49,16 @@ static inline void outl(uint16_t port, uint32_t v)
 static inline uint8_t inb(uint16_t port)
 {
 	return 0xff; /* what an empty ISA port reads as */
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	return 0xffff;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	return 0xffffffff;
 }
 
 /* A 1 GHz "TSC": the host's monotonic clock in nanoseconds. */
@@ -98,7 +108,7 @@ static inline void cpu_relax(void)
 {
 }
 
-static inline void cpu_halt_forever(void)
+__attribute__((noreturn)) static inline void cpu_halt_forever(void)
 {
 	abort();
 }
