@@ -74,6 +74,12 @@ static int is_assignment(const char *word)
 	return 1;
 }
 
+/* QEMU microvm appends these after everything, program arguments included. */
+static int is_qemu_appended(const char *w)
+{
+	return strncmp(w, "virtio_mmio.device=", 19) == 0;
+}
+
 static void apply_option(const struct cmdline_option *opt, const char *word, const char *value,
 			 struct cmdline_result *res)
 {
@@ -93,8 +99,10 @@ void cmdline_classify(char **words, int nwords, const struct cmdline_option *opt
 		const struct cmdline_option *opt = find_option(w, opts, nr_opts, &value);
 		if (!program && strcmp(w, "--") == 0) {
 			program = 1;
-		} else if (opt && (!program || strncmp(w, "virtio_mmio.device=", 19) == 0)) {
+		} else if (opt && (!program || is_qemu_appended(w))) {
 			apply_option(opt, w, value, res);
+		} else if (program && is_qemu_appended(w)) {
+			continue; /* a device for a driver this image does not carry */
 		} else if (program) {
 			res->argv[res->argc++] = words[i];
 		} else if (is_assignment(w)) {

@@ -1,8 +1,9 @@
 /*
  * Wait queues, mutexes, condition variables and semaphores.  Every state
  * change happens with interrupts off (one CPU); a thread that must wait
- * sleeps on a FIFO wait queue and is woken in order.  A mutex is handed
- * directly to the first waiter on unlock, so waiters cannot starve.
+ * sleeps on a FIFO wait queue and is woken in order.  Unlocking a mutex
+ * frees it and wakes the first waiter, which competes again: handing it over
+ * directly would cost a context switch for every contended unlock (a convoy).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -105,10 +106,12 @@ int kmutex_lock_until(struct kmutex *m, uint64_t deadline_ns)
 	KASSERT(m->owner != self);
 	unsigned long f = irq_save();
 	int err = 0;
-	if (!m->owner)
+	while (m->owner && err == 0)
+		err = waitq_sleep(&m->waiters, deadline_ns);
+	if (!m->owner) { /* free: ours, even if the deadline passed meanwhile */
 		m->owner = self;
-	else if (waitq_sleep(&m->waiters, deadline_ns) < 0 && m->owner != self)
-		err = -ETIMEDOUT;
+		err = 0;
+	}
 	irq_restore(f);
 	return err;
 }
@@ -128,14 +131,12 @@ int kmutex_trylock(struct kmutex *m)
 	return err;
 }
 
-/* Hands m to the first waiter, or frees it; interrupts off. */
+/* Frees m and wakes the first waiter; interrupts off. */
 static void kmutex_release(struct kmutex *m)
 {
 	KASSERT(m->owner == thread_self());
-	struct thread *next = waitq_pop(&m->waiters);
-	m->owner = next;
-	if (next)
-		sched_wake(next, 0);
+	m->owner = NULL;
+	waitq_wake_one(&m->waiters);
 }
 
 void kmutex_unlock(struct kmutex *m)

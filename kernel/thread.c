@@ -33,8 +33,8 @@ static int next_id = 1;
 
 void thread_init_fpu_template(void)
 {
-	uint32_t mxcsr = 0x1f80; /* all SIMD exceptions masked, round to nearest */
-	__asm__ volatile("fninit; ldmxcsr %1; fxsaveq %0" : "=m"(fpu_template) : "m"(mxcsr));
+	/* x87 reset state; MXCSR is still its reset value 0x1f80 (all exceptions masked) */
+	__asm__ volatile("fninit; fxsaveq %0" : "=m"(fpu_template));
 }
 
 /* PT_TLS alignment: the linker placed variables at tp - round_up(memsz, this). */

@@ -6,6 +6,7 @@
  */
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/irq.h>
 #include <kernel/time.h>
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -185,8 +186,13 @@ static void clock_setup(void)
 
 static void clock_ensure(void)
 {
-	if (!__atomic_load_n(&clk.ready, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&clk.ready, __ATOMIC_ACQUIRE))
+		return;
+	/* one CPU: with interrupts off no other thread can set it up at the same time */
+	unsigned long f = irq_save();
+	if (!clk.ready)
 		clock_setup();
+	irq_restore(f);
 }
 
 uint64_t time_tsc_to_ns(uint64_t ticks)
@@ -215,12 +221,14 @@ uint64_t time_monotonic_ns(void)
 
 uint64_t time_realtime_ns(void)
 {
-	return clk.real_base_ns + time_monotonic_ns();
+	uint64_t mono = time_monotonic_ns(); /* sets the clock up, real_base_ns included */
+	return clk.real_base_ns + mono;
 }
 
 void time_set_realtime_ns(uint64_t ns)
 {
-	clk.real_base_ns = ns - time_monotonic_ns();
+	uint64_t mono = time_monotonic_ns();
+	clk.real_base_ns = ns - mono;
 }
 
 uint64_t time_tsc_hz(const char **source)
