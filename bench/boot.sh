@@ -57,7 +57,7 @@ if [[ -x $here/linuxvm/build.sh ]]; then
 	linux_ms() {
 		local n=$((runs < 5 ? runs : 5))
 		for ((i = 0; i < n; i++)); do
-			time_ms "$here/linuxvm/run.sh" "$lvm" --machine "$1" -- /hello
+			time_ms timeout 300 "$here/linuxvm/run.sh" "$lvm" --machine "$1" -- /hello
 		done | median
 	}
 fi

@@ -46,6 +46,11 @@ void uart_putc(char c)
 	outb(COM1 + UART_DATA, (unsigned char)c);
 }
 
+int uart_rx_ready(void)
+{
+	return (inb(COM1 + UART_LSR) & LSR_DATA_READY) != 0;
+}
+
 int uart_getc_nowait(void)
 {
 	if (!(inb(COM1 + UART_LSR) & LSR_DATA_READY))

@@ -19,6 +19,11 @@ void console_write(const char *buf, size_t len)
 	irq_restore(f);
 }
 
+int console_peek(void)
+{
+	return uart_rx_ready();
+}
+
 int console_getc_nowait(void)
 {
 	return uart_getc_nowait();

@@ -1,14 +1,15 @@
 /*
  * kernel_main: from the boot protocol's hand-off to the application's main().
  * Order: console, traps, boot info, memory, page tables, command line,
- * interrupts, the scheduler; then the boot context becomes the idle thread
- * and the "main" thread runs toro_app_start().
+ * interrupts, the scheduler, the linked components' initcalls; then the boot
+ * context becomes the idle thread and the "main" thread runs toro_app_start().
  */
 #include <errno.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/cpu.h>
+#include <kernel/init.h>
 #include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
@@ -30,6 +31,7 @@ static struct cmdline_result cmdline;
 static int bootstats;
 
 extern const struct cmdline_option __start_toro_cmdline_opts[], __stop_toro_cmdline_opts[];
+extern const struct toro_initcall __start_toro_initcalls[], __stop_toro_initcalls[];
 /* The toolchain defines this to the output file's name; see tools/toro-ksyms. */
 extern const char toro_program_name[] __attribute__((weak));
 
@@ -76,6 +78,16 @@ static void print_bootstats(uint64_t tsc_main)
 		pmem_free_bytes() >> 10);
 }
 
+/* The linked components' boot hooks (kernel/init.h), in link order. */
+static void run_initcalls(void)
+{
+	for (const struct toro_initcall *c = __start_toro_initcalls; c < __stop_toro_initcalls; c++) {
+		int err = c->fn();
+		if (err < 0)
+			kprintf("toro: %s failed (%d)\n", c->name, err);
+	}
+}
+
 static void main_thread(void *arg)
 {
 	uint64_t tsc_main = rdtsc();
@@ -99,6 +111,7 @@ void kernel_main(void)
 	if ((err = irq_init()) < 0)
 		panic("cannot set up the interrupt controllers (%d)", err);
 	sched_init();
+	run_initcalls();
 	struct thread *main;
 	struct thread_attr attr = {main_stack_size, THREAD_PRIO_DEFAULT, 1, "main"};
 	if (thread_create(&main, main_thread, NULL, &attr) < 0)

@@ -6,5 +6,7 @@ void uart_init(void);
 void uart_putc(char c);
 /* Returns the next received byte, or -1 if none. */
 int uart_getc_nowait(void);
+/* Returns 1 if a received byte is waiting. */
+int uart_rx_ready(void);
 
 #endif

@@ -10,6 +10,8 @@ void console_init(void);
 void console_write(const char *buf, size_t len);
 /* Returns the next input byte, or -1 if none is waiting. */
 int console_getc_nowait(void);
+/* Returns 1 if an input byte is waiting. */
+int console_peek(void);
 
 /* A small printf: %s %c %d %i %u %x %p %% with l/ll/z, width and '0'. */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -36,4 +36,30 @@
 #define _POSIX_TIMEOUTS 200809L
 #endif
 
+/* Threads: libc-glue/pthread*.c, semaphore.c, over the kernel's scheduler. */
+#ifndef _POSIX_THREADS
+#define _POSIX_THREADS 200809L
+#endif
+#ifndef _POSIX_THREAD_SAFE_FUNCTIONS
+#define _POSIX_THREAD_SAFE_FUNCTIONS 200809L
+#endif
+#ifndef _POSIX_READER_WRITER_LOCKS
+#define _POSIX_READER_WRITER_LOCKS 200809L
+#endif
+#ifndef _POSIX_SPIN_LOCKS
+#define _POSIX_SPIN_LOCKS 200809L
+#endif
+#ifndef _POSIX_BARRIERS
+#define _POSIX_BARRIERS 200809L
+#endif
+#ifndef _POSIX_SEMAPHORES
+#define _POSIX_SEMAPHORES 200809L
+#endif
+#ifndef _POSIX_THREAD_ATTR_STACKSIZE
+#define _POSIX_THREAD_ATTR_STACKSIZE 200809L
+#endif
+#ifndef _UNIX98_THREAD_MUTEX_ATTRIBUTES
+#define _UNIX98_THREAD_MUTEX_ATTRIBUTES 1
+#endif
+
 #endif

@@ -41,7 +41,7 @@ void pmem_free_pages(void *p, size_t n)
 			continue;
 		if (allocs[i].n != n) {
 			fprintf(stderr, "pmem_free_pages(%p, %zu): allocated as %zu pages\n", p, n,
-				allocs[i].n);
+			        allocs[i].n);
 			abort();
 		}
 		allocs[i].p = NULL;
@@ -128,7 +128,7 @@ static void chain_add(struct fake_chain *c, const struct virtq_desc *d)
 
 /* Follows next links through table[0..max) from first, as a device would. */
 static int chain_walk(struct fake_chain *c, const struct virtq_desc *table, unsigned max,
-		      unsigned first)
+                      unsigned first)
 {
 	unsigned i = first;
 	for (;;) {
@@ -153,7 +153,7 @@ int fake_pop(struct fake_dev *dev, struct fake_chain *c)
 	if (d->flags & VIRTQ_DESC_F_INDIRECT) {
 		c->indirect = 1;
 		err = chain_walk(c, (const struct virtq_desc *)(uintptr_t)d->addr,
-				 d->len / sizeof(struct virtq_desc), 0);
+		                 d->len / sizeof(struct virtq_desc), 0);
 	} else {
 		err = chain_walk(c, vq->desc, vq->size, c->head);
 	}

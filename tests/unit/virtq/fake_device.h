@@ -19,8 +19,8 @@
 
 struct fake_chain {
 	uint16_t head;
-	unsigned n;	 /* buffers, after following an indirect table */
-	int indirect;	 /* the head descriptor pointed at a table */
+	unsigned n;      /* buffers, after following an indirect table */
+	int indirect;    /* the head descriptor pointed at a table */
 	uint32_t in_len; /* device-writable bytes */
 	struct virtq_buf buf[FAKE_CHAIN_MAX];
 };
@@ -29,7 +29,7 @@ struct fake_dev {
 	struct virtq *vq;
 	uint16_t last_avail; /* next avail->ring entry to take */
 	unsigned notified;   /* vq->notify calls */
-	int bad_chain;	     /* a chain the device could not parse */
+	int bad_chain;       /* a chain the device could not parse */
 };
 
 void fake_attach(struct fake_dev *dev, struct virtq *vq);
