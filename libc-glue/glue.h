@@ -3,6 +3,11 @@
 #define LIBC_GLUE_GLUE_H
 
 #include <errno.h>
+#include <limits.h>
+
+#ifndef SSIZE_MAX
+#define SSIZE_MAX LONG_MAX
+#endif
 
 /* Turns a kernel return value (>= 0, or -ERRNO) into the POSIX convention. */
 static inline long glue_ret(long r)

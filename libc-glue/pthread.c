@@ -159,6 +159,12 @@ static void pthread_release(struct __pthread *self)
 	kmutex_unlock(&pthread_state_lock);
 }
 
+/* The streams are global: their buffers outlive the thread, exit() flushes them. */
+static void reent_keep_streams(struct _reent *r)
+{
+	(void)r;
+}
+
 void pthread_exit(void *retval)
 {
 	struct __pthread *self = pthread_self();
@@ -172,6 +178,11 @@ void pthread_exit(void *retval)
 		thread_exit();
 	}
 	self->retval = retval;
+	/*
+	 * stdin/stdout/stderr are global (newlib's global stdio streams): the
+	 * thread's cleanup hook would fclose them for everyone.
+	 */
+	self->reent->__cleanup = reent_keep_streams;
 	_reclaim_reent(self->reent);
 	/* From here newlib uses the global state for this thread (__getreent). */
 	thread_set_libc_data(self->kt, NULL);

@@ -3,6 +3,7 @@
  * stack once memory and the command line are ready.
  */
 #include <stdlib.h>
+#include <fs/file.h>
 #include <kernel/boot.h>
 
 extern char **environ;
@@ -22,6 +23,7 @@ void _fini(void)
 void toro_app_start(int argc, char **argv, char **envp)
 {
 	environ = envp;
+	fd_init_console(); /* descriptors 0, 1 and 2 */
 	atexit(__libc_fini_array);
 	__libc_init_array();
 	exit(main(argc, argv, envp));

@@ -1,8 +1,8 @@
 /*
  * newlib's system-call layer, bound to the kernel.  newlib is built for a
  * target without its own system calls (MISSING_SYSCALL_NAMES), so its
- * reentrant wrappers (_write_r, ...) call the plain POSIX names defined here.  File descriptors 0-2 are the console until the VFS
- * provides a real descriptor table.
+ * reentrant wrappers (_write_r, ...) call the plain POSIX names defined here
+ * and in io.c (descriptors).
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,79 +16,6 @@
 #include <kernel/status.h>
 #include <kernel/time.h>
 #include "glue.h"
-
-static int is_console(int fd)
-{
-	return fd >= 0 && fd <= 2;
-}
-
-int write(int fd, const void *buf, size_t len)
-{
-	if (!is_console(fd))
-		return (int)glue_ret(-EBADF);
-	if (len && !buf)
-		return (int)glue_ret(-EFAULT);
-	if (len > INT32_MAX)
-		len = INT32_MAX;
-	console_write(buf, len);
-	return (int)len;
-}
-
-/* Console input: waits for the first byte, then takes what is ready up to a newline. */
-int read(int fd, void *buf, size_t len)
-{
-	if (!is_console(fd))
-		return (int)glue_ret(-EBADF);
-	if (len && !buf)
-		return (int)glue_ret(-EFAULT);
-	char *p = buf;
-	size_t n = 0;
-	while (n < len) {
-		int c = console_getc_nowait();
-		if (c < 0) {
-			if (n)
-				break;
-			__asm__ volatile("pause");
-			continue;
-		}
-		p[n++] = (char)(c == '\r' ? '\n' : c);
-		if (c == '\r' || c == '\n')
-			break;
-	}
-	return (int)n;
-}
-
-int close(int fd)
-{
-	return (int)glue_ret(is_console(fd) ? 0 : -EBADF);
-}
-
-off_t lseek(int fd, off_t off, int whence)
-{
-	(void)off;
-	(void)whence;
-	return glue_ret(is_console(fd) ? -ESPIPE : -EBADF);
-}
-
-int fstat(int fd, struct stat *st)
-{
-	if (!is_console(fd))
-		return (int)glue_ret(-EBADF);
-	if (!st)
-		return (int)glue_ret(-EFAULT);
-	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFCHR | 0620;
-	st->st_blksize = 1024;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	if (is_console(fd))
-		return 1;
-	errno = EBADF;
-	return 0;
-}
 
 void *sbrk(ptrdiff_t incr)
 {

@@ -24,7 +24,7 @@
 #define NS_PER_MS 1000000ULL
 /* Mailboxes lwIP asks for with size 0 (a default left unset) get this. */
 #define MBOX_DEFAULT_SIZE 64
-#define MBOX_MAX_SIZE	  (1 << 16)
+#define MBOX_MAX_SIZE     (1 << 16)
 
 struct sys_arch_sem {
 	struct ksem ksem;
@@ -43,10 +43,10 @@ struct sys_arch_mutex {
 struct sys_arch_mbox {
 	struct ksem items; /* messages queued */
 	struct ksem space; /* free slots */
-	unsigned head;	   /* next slot to read */
-	unsigned tail;	   /* next slot to write */
-	unsigned size;	   /* number of slots */
-	void *slot[];	   /* the ring */
+	unsigned head;     /* next slot to read */
+	unsigned tail;     /* next slot to write */
+	unsigned size;     /* number of slots */
+	void *slot[];      /* the ring */
 };
 
 /* ---- time -------------------------------------------------------------------- */
@@ -245,15 +245,14 @@ void sys_mbox_free(sys_mbox_t *mbox)
  * lwIP has no way to report a thread it could not start (tcpip_init() calls
  * this and goes on), so running out of memory here is fatal.
  */
-sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize,
-			    int prio)
+sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize, int prio)
 {
 	struct thread_attr attr = THREAD_ATTR_DEFAULT;
 	attr.name = name;
 	attr.detached = 1;
 	if (stacksize > 0)
-		attr.stack_size = (size_t)stacksize < THREAD_STACK_MIN ? THREAD_STACK_MIN
-								       : (size_t)stacksize;
+		attr.stack_size =
+		    (size_t)stacksize < THREAD_STACK_MIN ? THREAD_STACK_MIN : (size_t)stacksize;
 	if (prio >= THREAD_PRIO_MIN && prio <= THREAD_PRIO_MAX)
 		attr.priority = prio;
 	struct thread *t;

@@ -25,7 +25,7 @@ case "$CMDLINE" in
 *) OPTS=$CMDLINE CMD= ;;
 esac
 
-IP= GW= VERBOSE=
+IP='' GW='' VERBOSE=''
 set -f
 for w in $OPTS; do
 	case $w in

@@ -44,7 +44,7 @@ EOF
 case $1 in -h | --help | -*) usage ;; esac
 OUT=$1
 shift
-MACHINE=microvm MEM=256M SMP=1 NET=0 RESTRICT=on TIMEOUT= VERBOSE=0 DRY=0 TWEAKS=1 BZ=0
+MACHINE=microvm MEM=256M SMP=1 NET=0 RESTRICT=on TIMEOUT='' VERBOSE=0 DRY=0 TWEAKS=1 BZ=0
 FWDS=() QEXTRA=() KEXTRA=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -80,6 +80,7 @@ case $CMD in *$'\n'*) die "the command may not contain newlines" ;; esac
 KERNEL=$OUT/vmlinuz
 [ "$BZ" = 1 ] || [ ! -r "$OUT/vmlinux" ] || KERNEL=$OUT/vmlinux
 QEMU=${QEMU:-qemu-system-x86_64}
+# shellcheck disable=SC2054 # commas are inside QEMU option values
 Q=("$QEMU" -accel tcg -cpu max -m "$MEM" -smp "$SMP"
 	-nodefaults -nographic -no-reboot -serial stdio -monitor none
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -9,7 +9,7 @@
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORK= RUNS=3 PORT=18080
+WORK='' RUNS=3 PORT=18080
 while [ $# -gt 0 ]; do
 	case $1 in
 	--runs) RUNS=$2; shift 2 ;;
@@ -66,7 +66,7 @@ for m in microvm q35; do
 	for kern in bzimage pvh; do
 		kopt=()
 		[ $kern = pvh ] || kopt=(--bzimage)
-		walls= cpus=
+		walls='' cpus=''
 		for ((i = 1; i <= RUNS; i++)); do
 			# bash's time: wall, and user+sys of run.sh and QEMU (its children).
 			t=$( { TIMEFORMAT='%R %U %S'; time "$HERE/run.sh" out --machine "$m" "${kopt[@]}" --timeout 120 -- /hello \

@@ -15,15 +15,15 @@
 #include <net/net.h>
 #include "vmtest.h"
 
-#define PORT_TCP    5001
-#define PORT_NB	    5002
-#define PORT_UDP    5003
-#define XFER_BYTES  (1u << 20)
-#define SEND_CHUNK  7919 /* odd sizes, so segments and reads never line up */
-#define RECV_CHUNK  3001
-#define SEED_UP	    0x12345678u
-#define SEED_DOWN   0x9abcdef0u
-#define WAIT_MS	    10000
+#define PORT_TCP   5001
+#define PORT_NB    5002
+#define PORT_UDP   5003
+#define XFER_BYTES (1u << 20)
+#define SEND_CHUNK 7919 /* odd sizes, so segments and reads never line up */
+#define RECV_CHUNK 3001
+#define SEED_UP    0x12345678u
+#define SEED_DOWN  0x9abcdef0u
+#define WAIT_MS    10000
 
 static struct sockaddr_in loopback(uint16_t port)
 {
@@ -39,10 +39,10 @@ static struct sockaddr_in loopback(uint16_t port)
 /* ---- a reproducible byte stream and its checksum --------------------------- */
 
 struct stream {
-	uint32_t x;	/* xorshift32 state */
-	uint64_t sum;	/* FNV-1a over the bytes so far */
-	size_t bytes;	/* bytes so far */
-	size_t wrong;	/* bytes that differed from the generator */
+	uint32_t x;   /* xorshift32 state */
+	uint64_t sum; /* FNV-1a over the bytes so far */
+	size_t bytes; /* bytes so far */
+	size_t wrong; /* bytes that differed from the generator */
 };
 
 static void stream_init(struct stream *s, uint32_t seed)
@@ -126,7 +126,7 @@ struct server {
 	int listen_fd;
 	struct stream up;   /* what it received */
 	struct stream down; /* what it sent */
-	int err;	    /* 0, or the step that failed */
+	int err;            /* 0, or the step that failed */
 };
 
 static void server_main(void *arg)
@@ -219,7 +219,8 @@ static void check_udp_timeout(int fd)
 {
 	struct timeval tv = {0, 100 * 1000};
 	char b;
-	CHECK("udp SO_RCVTIMEO", 38, lwip_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
+	CHECK("udp SO_RCVTIMEO", 38,
+	      lwip_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0);
 	ssize_t r = lwip_recv(fd, &b, 1, 0);
 	int e = errno;
 	CHECK("udp recv times out", 39, r == -1 && (e == EAGAIN || e == EWOULDBLOCK));
@@ -238,16 +239,19 @@ static void check_udp(void)
 	struct sockaddr_in to = loopback(PORT_UDP);
 	CHECK("udp sendto", 31,
 	      lwip_sendto(cli, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to)) ==
-		      (ssize_t)sizeof(msg));
+	          (ssize_t)sizeof(msg));
 	CHECK("udp poll", 32, wait_readable(srv));
-	CHECK("udp FIONREAD", 33, lwip_ioctl(srv, FIONREAD, &avail) == 0 && avail == (int)sizeof(msg));
+	CHECK("udp FIONREAD", 33,
+	      lwip_ioctl(srv, FIONREAD, &avail) == 0 && avail == (int)sizeof(msg));
 	ssize_t r = lwip_recvfrom(srv, got, sizeof(got), 0, (struct sockaddr *)&from, &fromlen);
 	CHECK("udp recvfrom", 34, r == (ssize_t)sizeof(msg) && memcmp(got, msg, sizeof(msg)) == 0);
-	CHECK("udp echo", 35, lwip_sendto(srv, got, (size_t)r, 0, (struct sockaddr *)&from, fromlen) == r);
+	CHECK("udp echo", 35,
+	      lwip_sendto(srv, got, (size_t)r, 0, (struct sockaddr *)&from, fromlen) == r);
 	CHECK("udp poll reply", 36, wait_readable(cli));
 	memset(got, 0, sizeof(got));
 	r = lwip_recv(cli, got, sizeof(got), 0);
-	CHECK("udp round trip", 37, r == (ssize_t)sizeof(msg) && memcmp(got, msg, sizeof(msg)) == 0);
+	CHECK("udp round trip", 37,
+	      r == (ssize_t)sizeof(msg) && memcmp(got, msg, sizeof(msg)) == 0);
 	check_udp_timeout(cli);
 	lwip_close(srv);
 	lwip_close(cli);
@@ -297,8 +301,9 @@ static void check_nonblocking(void)
 	CHECK("nb SO_ERROR", 47,
 	      lwip_getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0);
 	CHECK("nb send", 48, lwip_send(c, "hello", 5, 0) == 5);
-	CHECK("nb recv", 49, wait_readable(a) && lwip_recv(a, buf, sizeof(buf), 0) == 5 &&
-				     memcmp(buf, "hello", 5) == 0);
+	CHECK("nb recv", 49,
+	      wait_readable(a) && lwip_recv(a, buf, sizeof(buf), 0) == 5 &&
+	          memcmp(buf, "hello", 5) == 0);
 	lwip_close(a);
 	lwip_close(c);
 	lwip_close(l);

@@ -37,6 +37,16 @@
 #endif
 
 /* Threads: libc-glue/pthread*.c, semaphore.c, over the kernel's scheduler. */
+/* read() and write() return ssize_t, as POSIX says (newlib's default is int) */
+#ifndef _READ_WRITE_RETURN_TYPE
+#define _READ_WRITE_RETURN_TYPE _ssize_t
+#endif
+
+/* select() on descriptors up to 1023, as on Linux (newlib's default is 64) */
+#ifndef FD_SETSIZE
+#define FD_SETSIZE 1024
+#endif
+
 #ifndef _POSIX_THREADS
 #define _POSIX_THREADS 200809L
 #endif

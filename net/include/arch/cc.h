@@ -18,11 +18,20 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <machine/endian.h>
+#include <sys/select.h> /* even in strict C modes, where sys/types.h skips it */
 #include <sys/time.h>
 #include <sys/types.h>
 
-/* newlib's <machine/endian.h> (via sys/types.h) defines BYTE_ORDER. */
-#if !defined(BYTE_ORDER) || BYTE_ORDER != LITTLE_ENDIAN
+/*
+ * newlib's <machine/endian.h> names BYTE_ORDER only when __BSD_VISIBLE; in a
+ * strict POSIX program lwIP's arch.h has defined LITTLE_ENDIAN (1234, as
+ * newlib's _LITTLE_ENDIAN) and BYTE_ORDER comes from newlib's private name.
+ */
+#ifndef BYTE_ORDER
+#define BYTE_ORDER _BYTE_ORDER
+#endif
+#if BYTE_ORDER != LITTLE_ENDIAN
 #error "Toro's lwIP port expects a little-endian newlib"
 #endif
 

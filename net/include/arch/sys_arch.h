@@ -16,17 +16,29 @@ struct sys_arch_mbox;
 typedef struct sys_arch_sem *sys_sem_t;
 typedef struct sys_arch_mutex *sys_mutex_t;
 typedef struct sys_arch_mbox *sys_mbox_t;
-typedef void *sys_thread_t; /* the kernel's struct thread * */
+typedef void *sys_thread_t;       /* the kernel's struct thread * */
 typedef unsigned long sys_prot_t; /* the interrupt flag sys_arch_protect() saw */
 
 #define SYS_MBOX_NULL NULL
 #define SYS_SEM_NULL  NULL
 
-#define sys_sem_valid(s)	((s) != NULL && *(s) != NULL)
-#define sys_sem_set_invalid(s)	do { if (s) *(s) = NULL; } while (0)
-#define sys_mutex_valid(m)	((m) != NULL && *(m) != NULL)
-#define sys_mutex_set_invalid(m) do { if (m) *(m) = NULL; } while (0)
-#define sys_mbox_valid(b)	((b) != NULL && *(b) != NULL)
-#define sys_mbox_set_invalid(b) do { if (b) *(b) = NULL; } while (0)
+#define sys_sem_valid(s) ((s) != NULL && *(s) != NULL)
+#define sys_sem_set_invalid(s)                                                                     \
+	do {                                                                                       \
+		if (s)                                                                             \
+			*(s) = NULL;                                                               \
+	} while (0)
+#define sys_mutex_valid(m) ((m) != NULL && *(m) != NULL)
+#define sys_mutex_set_invalid(m)                                                                   \
+	do {                                                                                       \
+		if (m)                                                                             \
+			*(m) = NULL;                                                               \
+	} while (0)
+#define sys_mbox_valid(b) ((b) != NULL && *(b) != NULL)
+#define sys_mbox_set_invalid(b)                                                                    \
+	do {                                                                                       \
+		if (b)                                                                             \
+			*(b) = NULL;                                                               \
+	} while (0)
 
 #endif

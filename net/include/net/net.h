@@ -32,11 +32,11 @@ int net_init(void);
 /* The IPv4 settings from the kernel command line.  Addresses are in network
  * byte order (as in struct in_addr); 0 means "not given". */
 struct net_config {
-	uint32_t addr;	  /* ip=; 0 means DHCP */
+	uint32_t addr;    /* ip=; 0 means DHCP */
 	uint32_t netmask; /* from the prefix of ip= */
-	int prefix;	  /* 0..32, or -1 when ip= is absent or "dhcp" */
+	int prefix;       /* 0..32, or -1 when ip= is absent or "dhcp" */
 	uint32_t gateway; /* gw= */
-	uint32_t dns;	  /* dns= */
+	uint32_t dns;     /* dns= */
 };
 
 /* The settings parsed at boot; never NULL, never changes after boot. */

@@ -1,0 +1,197 @@
+/*
+ * Descriptor I/O over the fs layer's file table: read, write and friends,
+ * dup, fcntl, ioctl, pipes and eventfds.  Sockets and files plug in as
+ * struct file implementations; this layer only translates errors to errno.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <fs/file.h>
+#include <fs/pipe.h>
+#include "glue.h"
+
+/* The file at fd with a reference (0-2 exist from toro_app_start on). */
+static struct file *file_of(int fd)
+{
+	return fd_get(fd);
+}
+
+static int can_read(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static int can_write(const struct file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+static ssize_t file_read(struct file *f, void *buf, size_t len)
+{
+	if (!can_read(f) || !f->ops->read)
+		return -EBADF;
+	return f->ops->read(f, buf, len);
+}
+
+static ssize_t file_write(struct file *f, const void *buf, size_t len)
+{
+	if (!can_write(f) || !f->ops->write)
+		return -EBADF;
+	return f->ops->write(f, buf, len);
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	if (len && !buf)
+		return glue_ret(-EFAULT);
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	ssize_t r = file_read(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len);
+	file_put(f);
+	return glue_ret(r);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	if (len && !buf)
+		return glue_ret(-EFAULT);
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	ssize_t r = file_write(f, buf, len > SSIZE_MAX ? SSIZE_MAX : len);
+	file_put(f);
+	return glue_ret(r);
+}
+
+static ssize_t iov_total(const struct iovec *iov, int n)
+{
+	size_t total = 0;
+	if (n < 0 || n > IOV_MAX || (n && !iov))
+		return -EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (iov[i].iov_len > SSIZE_MAX - total)
+			return -EINVAL;
+		total += iov[i].iov_len;
+	}
+	return (ssize_t)total;
+}
+
+/* One call per buffer, stopping at a short transfer, as a stream would. */
+static ssize_t iov_xfer(int fd, const struct iovec *iov, int n, int writing)
+{
+	ssize_t err = iov_total(iov, n), done = 0;
+	if (err < 0)
+		return glue_ret(err);
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	for (int i = 0; i < n; i++) {
+		ssize_t r = writing ? file_write(f, iov[i].iov_base, iov[i].iov_len)
+				    : file_read(f, iov[i].iov_base, iov[i].iov_len);
+		if (r < 0) {
+			err = done ? 0 : r;
+			break;
+		}
+		done += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	file_put(f);
+	return err < 0 ? glue_ret(err) : done;
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	return iov_xfer(fd, iov, n, 0);
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	return iov_xfer(fd, iov, n, 1);
+}
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	ssize_t r = off < 0 ? -EINVAL : !can_read(f) ? -EBADF : f->ops->pread ? f->ops->pread(f, buf, len, off) : -ESPIPE;
+	file_put(f);
+	return glue_ret(r);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	ssize_t r = off < 0 ? -EINVAL : !can_write(f) ? -EBADF : f->ops->pwrite ? f->ops->pwrite(f, buf, len, off) : -ESPIPE;
+	file_put(f);
+	return glue_ret(r);
+}
+
+int close(int fd)
+{
+	return (int)glue_ret(fd_close(fd));
+}
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	struct file *f = file_of(fd);
+	if (!f)
+		return glue_ret(-EBADF);
+	off_t r = f->ops->lseek ? f->ops->lseek(f, off, whence) : -ESPIPE;
+	file_put(f);
+	return glue_ret(r);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	if (!st)
+		return (int)glue_ret(-EFAULT);
+	struct file *f = file_of(fd);
+	if (!f)
+		return (int)glue_ret(-EBADF);
+	int r = f->ops->fstat ? f->ops->fstat(f, st) : 0;
+	if (!f->ops->fstat)
+		memset(st, 0, sizeof(*st));
+	file_put(f);
+	return (int)glue_ret(r);
+}
+
+int isatty(int fd)
+{
+	struct file *f = file_of(fd);
+	if (!f) {
+		errno = EBADF;
+		return 0;
+	}
+	int tty = file_is_console(f);
+	file_put(f);
+	if (!tty)
+		errno = ENOTTY;
+	return tty;
+}
+
+int fsync(int fd)
+{
+	struct file *f = file_of(fd);
+	if (!f)
+		return (int)glue_ret(-EBADF);
+	int r = f->ops->fsync ? f->ops->fsync(f) : 0;
+	file_put(f);
+	return (int)glue_ret(r);
+}
+
+int fdatasync(int fd)
+{
+	return fsync(fd);
+}
