@@ -19,7 +19,8 @@ set(TORO_CODEGEN_FLAGS
 set(TORO_KERNEL_INCLUDES
     ${CMAKE_SOURCE_DIR}/kernel/include
     ${CMAKE_SOURCE_DIR}/drivers/include
-    ${CMAKE_SOURCE_DIR}/fs/include)
+    ${CMAKE_SOURCE_DIR}/fs/include
+    ${CMAKE_SOURCE_DIR}/net/include)
 
 function(toro_target_library name)
   cmake_parse_arguments(ARG "KERNEL" "" "SOURCES" ${ARGN})

@@ -97,6 +97,9 @@ void sys_check_core_locking(void);
 #define LWIP_SOCKET_OFFSET                    0
 #define LWIP_SOCKET_SELECT                    1
 #define LWIP_SOCKET_POLL                      1
+/* net/patches/0001: wakes Toro's poll/select/epoll when a socket changes */
+void netsock_event(int s);
+#define LWIP_HOOK_SOCKET_EVENT(s)             netsock_event(s)
 #define LWIP_SO_RCVTIMEO                      1
 #define LWIP_SO_SNDTIMEO                      1
 #define LWIP_SO_RCVBUF                        1

@@ -20,6 +20,13 @@
 		}                                                                                  \
 	} while (0)
 
+/* CHECK for loops: prints only when the check fails. */
+#define CHECK_QUIET(name, code, cond)                                                              \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			CHECK(name, code, 0);                                                      \
+	} while (0)
+
 static inline int vmtest_success(void)
 {
 	printf("SUCCESS\n");
