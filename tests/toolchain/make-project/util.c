@@ -1,0 +1,6 @@
+#include "util.h"
+
+double util_square(double x)
+{
+	return x * x;
+}

@@ -1,0 +1,1 @@
+double util_square(double x);
