@@ -116,18 +116,46 @@ void cmdline_classify(char **words, int nwords, const struct cmdline_option *opt
 	res->envp[res->envc] = NULL;
 }
 
-int cmdline_parse_size(const char *s, unsigned long *out)
+static int digit_value(char c, unsigned base)
 {
-	unsigned long v = 0;
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (~0UL - 9) / 10)
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
+	int d = -1;
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	return d >= 0 && (unsigned)d < base ? d : -1;
+}
+
+int cmdline_scan_number(const char **s, uint64_t *out)
+{
+	const char *p = *s;
+	unsigned base = 10;
+	uint64_t v = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
 	}
-	unsigned shift = 0;
-	switch (*s) {
+	const char *first = p;
+	for (int d; (d = digit_value(*p, base)) >= 0; p++) {
+		if (v > (UINT64_MAX - (unsigned)d) / base)
+			return -EINVAL;
+		v = v * base + (unsigned)d;
+	}
+	if (p == first)
+		return -EINVAL;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+int cmdline_scan_size(const char **s, uint64_t *out)
+{
+	if (cmdline_scan_number(s, out) < 0)
+		return -EINVAL;
+	unsigned shift;
+	switch (**s) {
 	case 'k':
 	case 'K':
 		shift = 10;
@@ -140,15 +168,21 @@ int cmdline_parse_size(const char *s, unsigned long *out)
 	case 'G':
 		shift = 30;
 		break;
-	case '\0':
-		break;
 	default:
-		return -EINVAL;
+		return 0;
 	}
-	if (shift && *++s)
+	if (*out > (UINT64_MAX >> shift))
 		return -EINVAL;
-	if (v > (~0UL >> shift))
+	(*s)++;
+	*out <<= shift;
+	return 0;
+}
+
+int cmdline_parse_size(const char *s, unsigned long *out)
+{
+	uint64_t v;
+	if (!s || cmdline_scan_size(&s, &v) < 0 || *s)
 		return -EINVAL;
-	*out = v << shift;
+	*out = v;
 	return 0;
 }

@@ -12,70 +12,6 @@
 struct virtio_mmio_spec virtio_mmio_specs[VIRTIO_MMIO_MAX_DEVICES];
 unsigned virtio_mmio_nr_specs;
 
-static int digit_value(char c, unsigned base)
-{
-	int d = -1;
-	if (c >= '0' && c <= '9')
-		d = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		d = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		d = c - 'A' + 10;
-	return d >= 0 && (unsigned)d < base ? d : -1;
-}
-
-/* A decimal or 0x-hex number at *s; advances *s past it.  0 or -EINVAL. */
-static int parse_u64(const char **s, uint64_t *out)
-{
-	const char *p = *s;
-	unsigned base = 10;
-	uint64_t v = 0;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	const char *first = p;
-	for (int d; (d = digit_value(*p, base)) >= 0; p++) {
-		if (v > (UINT64_MAX - (unsigned)d) / base)
-			return -EINVAL;
-		v = v * base + (unsigned)d;
-	}
-	if (p == first)
-		return -EINVAL;
-	*s = p;
-	*out = v;
-	return 0;
-}
-
-/* A number with an optional K, M or G suffix. */
-static int parse_size(const char **s, uint64_t *out)
-{
-	if (parse_u64(s, out) < 0)
-		return -EINVAL;
-	unsigned shift = 0;
-	switch (**s) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		return 0;
-	}
-	(*s)++;
-	if (*out > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*out <<= shift;
-	return 0;
-}
-
 static int bad(const char *value, const char *why)
 {
 	kprintf("virtio_mmio.device=%s: %s\n", value, why);
@@ -86,17 +22,17 @@ static int bad(const char *value, const char *why)
 static int parse_fields(const char *p, uint64_t *size, uint64_t *base, uint64_t *irq)
 {
 	uint64_t id;
-	if (parse_size(&p, size) < 0 || *p != '@')
+	if (cmdline_scan_size(&p, size) < 0 || *p != '@')
 		return -EINVAL;
 	p++;
-	if (parse_u64(&p, base) < 0 || *p != ':')
+	if (cmdline_scan_number(&p, base) < 0 || *p != ':')
 		return -EINVAL;
 	p++;
-	if (parse_u64(&p, irq) < 0)
+	if (cmdline_scan_number(&p, irq) < 0)
 		return -EINVAL;
 	if (*p == ':') {
 		p++;
-		if (parse_u64(&p, &id) < 0)
+		if (cmdline_scan_number(&p, &id) < 0)
 			return -EINVAL;
 	}
 	return *p ? -EINVAL : 0;

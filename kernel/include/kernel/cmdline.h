@@ -13,6 +13,7 @@
 #define KERNEL_CMDLINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cmdline_option {
 	const char *name; /* "toro.bootstats", or "ip" for "ip=..." */
@@ -46,7 +47,11 @@ struct cmdline_result {
 void cmdline_classify(char **words, int nwords, const struct cmdline_option *opts, size_t nr_opts,
 		      struct cmdline_result *res);
 
-/* Parses "64k", "2M", "1G" or plain bytes; 0 or -EINVAL. */
+/* Parses "64k", "2M", "1G", "0x1000" or plain bytes, nothing after; 0 or -EINVAL. */
 int cmdline_parse_size(const char *s, unsigned long *out);
+/* A decimal or 0x-hex number at *s, advancing *s past it; 0 or -EINVAL. */
+int cmdline_scan_number(const char **s, uint64_t *out);
+/* The same with an optional K, M or G suffix. */
+int cmdline_scan_size(const char **s, uint64_t *out);
 
 #endif
