@@ -62,6 +62,11 @@ int file_is_console(const struct file *f)
 	return f->ops == &console_ops;
 }
 
+struct file *console_file_new(int flags)
+{
+	return file_alloc(&console_ops, flags, NULL);
+}
+
 void fd_init_console(void)
 {
 	for (int fd = 0; fd < 3; fd++) {

@@ -21,30 +21,6 @@ out:
 	return -1;
 }
 
-int open(const char *path, int flags, int mode)
-{
-	(void)path, (void)flags, (void)mode;
-	return glue_enosys("open");
-}
-
-int stat(const char *path, struct stat *st)
-{
-	(void)path, (void)st;
-	return glue_enosys("stat");
-}
-
-int link(const char *old, const char *new)
-{
-	(void)old, (void)new;
-	return glue_enosys("link");
-}
-
-int unlink(const char *path)
-{
-	(void)path;
-	return glue_enosys("unlink");
-}
-
 int fork(void)
 {
 	return glue_enosys("fork");

@@ -91,8 +91,12 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 		h = *hints;
 	if (!res || (!node && !service))
 		return EAI_NONAME;
-	if (h.ai_family != AF_UNSPEC && h.ai_family != AF_INET)
+	if (h.ai_family != AF_UNSPEC && h.ai_family != AF_INET) {
+		/* errno as socket() would set it: callers that skip an address
+		 * family the host lacks look at errno (Redis: bind * -::*) */
+		errno = EAFNOSUPPORT;
 		return EAI_FAMILY;
+	}
 	uint16_t port;
 	uint32_t addr;
 	int err = parse_port(service, h.ai_flags, &port);

@@ -3,6 +3,7 @@
  * stack once memory and the command line are ready.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <fs/file.h>
 #include <kernel/boot.h>
 
@@ -20,8 +21,19 @@ void _fini(void)
 {
 }
 
+/*
+ * POSIX lets a program write to its argument strings (setproctitle() does);
+ * the kernel's argv[0] is the image name in read-only data, so it gets a
+ * writable copy.
+ */
+static char argv0[256];
+
 void toro_app_start(int argc, char **argv, char **envp)
 {
+	if (argc > 0 && argv[0]) {
+		strncpy(argv0, argv[0], sizeof(argv0) - 1);
+		argv[0] = argv0;
+	}
 	environ = envp;
 	fd_init_console(); /* descriptors 0, 1 and 2 */
 	atexit(__libc_fini_array);

@@ -3,15 +3,25 @@
  *
  * The options live here, next to net_init(), so that every image that uses
  * the network knows them and an image that does not reports them unknown.
+ * net_init() also brings up the network devices (netif_virtio.c): that call
+ * is what links the virtio-net driver into an image, so only images that
+ * use the network carry it.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#include "lwip/dns.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
 #include <kernel/sync.h>
+#include <kernel/time.h>
 #include <net/net.h>
+#include "netif_virtio.h"
+
+/* How long net_init() waits for en0's address (DHCP), at most. */
+#define ADDR_WAIT_NS (10ULL * 1000 * 1000 * 1000)
 
 static struct net_config config = {0, 0, -1, 0, 0};
 
@@ -128,16 +138,57 @@ static int loopback_is_up(void)
 	return up;
 }
 
+static int devices; /* interfaces netif_virtio_attach_all() added */
+
+/* Once, under init_lock: lwIP's thread, then the devices. */
+static void net_start(void)
+{
+	struct ksem ready;
+	ksem_init(&ready, 0);
+	tcpip_init(tcpip_ready, &ready);
+	ksem_wait(&ready, 0);
+	devices = netif_virtio_attach_all(&config);
+	started = 1;
+}
+
 int net_init(void)
 {
 	kmutex_lock(&init_lock);
-	if (!started) {
-		struct ksem ready;
-		ksem_init(&ready, 0);
-		tcpip_init(tcpip_ready, &ready);
-		ksem_wait(&ready, 0);
-		started = 1;
-	}
+	if (!started)
+		net_start();
 	kmutex_unlock(&init_lock);
+	if (devices && !netif_virtio_wait_addr(time_monotonic_ns() + ADDR_WAIT_NS)) {
+		static int warned;
+		if (!warned++)
+			kprintf("net: en0 has no address yet (DHCP); going on\n");
+	}
 	return loopback_is_up() ? 0 : -EIO;
+}
+
+/* ---- what the default interface has now -------------------------------------------- */
+
+static int netmask_to_prefix(uint32_t mask)
+{
+	return __builtin_popcount(mask); /* contiguous masks only, as lwIP keeps them */
+}
+
+int net_ipv4_current(struct net_config *out)
+{
+	int err = -ENODEV;
+	memset(out, 0, sizeof(*out));
+	out->prefix = -1;
+	LOCK_TCPIP_CORE();
+	struct netif *n = netif_default;
+	if (n && !ip4_addr_isany_val(*netif_ip4_addr(n))) {
+		out->addr = ip4_addr_get_u32(netif_ip4_addr(n));
+		out->netmask = ip4_addr_get_u32(netif_ip4_netmask(n));
+		out->prefix = netmask_to_prefix(out->netmask);
+		out->gateway = ip4_addr_get_u32(netif_ip4_gw(n));
+		out->dns = ip4_addr_get_u32(ip_2_ip4(dns_getserver(0)));
+		err = 0;
+	} else if (n) {
+		err = -EAGAIN;
+	}
+	UNLOCK_TCPIP_CORE();
+	return err;
 }

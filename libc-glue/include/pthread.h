@@ -82,6 +82,11 @@ int pthread_setconcurrency(int level);
 int pthread_setname_np(pthread_t thread, const char *name);
 int pthread_getname_np(pthread_t thread, char *buf, size_t len);
 int pthread_getattr_np(pthread_t thread, pthread_attr_t *attr);
+#if __GNU_VISIBLE
+/* CPU 0 only (libc-glue/affinity.c): EINVAL for a set without it */
+int pthread_setaffinity_np(pthread_t thread, size_t setsize, const cpu_set_t *set);
+int pthread_getaffinity_np(pthread_t thread, size_t setsize, cpu_set_t *set);
+#endif
 
 int pthread_mutexattr_init(pthread_mutexattr_t *attr);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);

@@ -108,5 +108,7 @@ int fd_set_flags(int fd, int fdflags);
 /* Creates the console descriptors 0, 1 and 2 if they are not there. */
 void fd_init_console(void);
 int file_is_console(const struct file *f);
+/* A new open file on the console (/dev/console, /dev/tty), or NULL. */
+struct file *console_file_new(int flags);
 
 #endif

@@ -5,9 +5,10 @@
  *   net_init();                       // once or many times, from any thread
  *   int s = lwip_socket(AF_INET, SOCK_STREAM, 0);   // lwIP's socket API
  *
- * net_init() starts lwIP's tcpip thread and the loopback interface (lo0,
- * 127.0.0.1).  Network devices attach themselves later; their addresses
- * come from the kernel options below, or from DHCP.
+ * net_init() starts lwIP's tcpip thread, the loopback interface (lo0,
+ * 127.0.0.1) and an interface per virtio-net device (en0, en1, ...).  en0 is
+ * the default route; its address comes from the kernel options below, or
+ * from DHCP (the others always use DHCP).
  *
  * Kernel options (before "--" on the command line):
  *   ip=A.B.C.D/PREFIX  static IPv4 address and prefix length (0..32)
@@ -22,10 +23,13 @@
 #include <stdint.h>
 
 /*
- * Starts lwIP if it is not running yet and waits until its tcpip thread is
- * up.  Thread-safe and idempotent.  Returns 0, or -EIO if the loopback
- * interface is not up afterwards.  (Out of memory while starting is fatal:
- * lwIP has no way to undo a half-done start.)
+ * Starts lwIP and the network devices if they are not running yet, and
+ * waits until its tcpip thread is up and en0 (if there is one) has an
+ * address: at once with ip=, else up to 10 s for DHCP (after which it goes
+ * on, logging it once; the lease may still come).  Thread-safe and
+ * idempotent.  Returns 0, or -EIO if the loopback interface is not up
+ * afterwards.  (Out of memory while starting is fatal: lwIP has no way to
+ * undo a half-done start.)
  */
 int net_init(void);
 
@@ -41,5 +45,12 @@ struct net_config {
 
 /* The settings parsed at boot; never NULL, never changes after boot. */
 const struct net_config *net_config(void);
+
+/*
+ * What the default interface (en0) has now, in the same form: address,
+ * netmask and prefix, gateway, first DNS server.  0, -ENODEV (no network
+ * device, or net_init() not called) or -EAGAIN (no address yet; *out zeroed).
+ */
+int net_ipv4_current(struct net_config *out);
 
 #endif

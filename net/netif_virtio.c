@@ -1,0 +1,365 @@
+/*
+ * lwIP network interfaces over the virtio-net driver (drivers/virtio_net.h):
+ * Ethernet with ARP (ethernet_input, etharp_output), frames moved without
+ * copies in either direction, addresses from the ip=/gw=/dns= options or
+ * DHCP.
+ *
+ * Receive.  The device writes into buffers we lend it; each is a custom
+ * pbuf (struct rxbuf) whose payload is the frame itself, so a frame reaches
+ * lwIP where the device put it and goes back to the heap when lwIP frees
+ * it.  The queue interrupt only posts a semaphore; a kernel thread per
+ * device ("vnet-rx") takes the lwIP core lock and drains the ring, calling
+ * ethernet_input() directly, then refills the ring and rearms the
+ * interrupt.  Why a thread rather than tcpip_callback(): both hand the same
+ * pbuf to lwIP with no copy, but tcpip_callback() allocates a message (not
+ * allowed in interrupt context), a preallocated one can find the tcpip
+ * mailbox full and lose the wake-up, and going through tcpip_input() would
+ * cost a message per frame; a semaphore post cannot fail, and the thread
+ * handles a whole batch per wake-up without any message.
+ *
+ * Transmit.  linkoutput() hands the pbuf chain's own memory to the device
+ * and holds a reference (pbuf_ref) until the device is done; lwIP's TCP
+ * sees that reference and does not rewrite a segment the device may still
+ * be reading.  Finished frames are released at the next send and whenever
+ * the transmit interrupt wakes the thread, so a segment TCP waits to
+ * retransmit is never held back for long.  A chain of more pieces than the
+ * driver takes is copied into one pbuf first.
+ *
+ * Locking: every call into the driver is made with the lwIP core lock held
+ * (linkoutput runs under it; so does the thread's processing), which is the
+ * serialization virtio_net.h asks for.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "netif/ethernet.h"
+#include <drivers/virtio_net.h>
+#include <kernel/console.h>
+#include <kernel/sync.h>
+#include <kernel/thread.h>
+#include <kernel/time.h>
+#include "netif_virtio.h"
+
+#define RXBUF_DATA      1536                      /* >= VNET_RXBUF_MIN */
+#define RX_BUDGET       64                        /* frames per hold of the core lock */
+#define REFILL_BATCH    32                        /* buffers per vnet_rx_post() */
+#define REFILL_RETRY_NS (100ULL * 1000 * 1000)    /* out of memory: try again after */
+#define RX_THREAD_STACK (64 * 1024)               /* lwIP's whole input path runs on it */
+#define RX_THREAD_PRIO  (THREAD_PRIO_DEFAULT + 1) /* frames first, then the application */
+
+struct vnetif {
+	struct netif netif; /* first: lwIP hands us &netif, netif.state is this */
+	struct vnet *dev;
+	struct ksem wake;        /* posted by the device's interrupt */
+	int rx_short;            /* the ring lacks buffers (no memory): retry on a timer */
+	int broken;              /* the device broke the protocol: ignored from then on */
+	unsigned long tx_copies; /* chains too long for the driver, sent from a copy */
+	unsigned long tx_drops;  /* frames the driver refused */
+};
+
+/* A receive buffer: what lwIP frees (pc) and what the device fills (vb, data). */
+struct rxbuf {
+	struct pbuf_custom pc; /* first: lwIP's struct pbuf * is this */
+	struct vnet_rxbuf vb;
+	uint8_t data[RXBUF_DATA];
+};
+
+static const struct net_config *config;
+static struct vnetif *first; /* en0 */
+
+/* en0's address: set by its status callback, waited for by net_init(). */
+static struct kmutex addr_lock = KMUTEX_INIT;
+static struct kcond addr_cond = KCOND_INIT;
+static int addr_ready;
+
+/* ---- receive buffers ------------------------------------------------------------ */
+
+/* lwIP let go of a received frame (any thread, core lock or not). */
+static void rxbuf_free(struct pbuf *p)
+{
+	free(p); /* p is &rxbuf.pc.pbuf, the start of the allocation */
+}
+
+static struct rxbuf *rxbuf_new(void)
+{
+	struct rxbuf *b = malloc(sizeof(*b));
+	if (!b)
+		return NULL;
+	b->pc.custom_free_function = rxbuf_free;
+	b->vb.data = b->data;
+	b->vb.size = sizeof(b->data);
+	return b;
+}
+
+static struct rxbuf *rxbuf_of(struct vnet_rxbuf *vb)
+{
+	return (struct rxbuf *)((char *)vb - offsetof(struct rxbuf, vb));
+}
+
+/* Fills the ring's free slots; on no memory, sets rx_short to retry later. */
+static void rx_refill(struct vnetif *vi)
+{
+	struct vnet_rxbuf *batch[REFILL_BATCH];
+	unsigned want = vnet_rx_space(vi->dev);
+	vi->rx_short = 0;
+	while (want > 0 && !vi->rx_short) {
+		unsigned n = 0;
+		struct rxbuf *b;
+		while (n < want && n < REFILL_BATCH && (b = rxbuf_new()) != NULL)
+			batch[n++] = &b->vb;
+		vi->rx_short = n < want && n < REFILL_BATCH;
+		int taken = n ? vnet_rx_post(vi->dev, batch, n) : 0;
+		for (unsigned i = taken < 0 ? 0 : (unsigned)taken; i < n; i++)
+			free(rxbuf_of(batch[i]));
+		if (taken < (int)n)
+			return; /* ring full after all, or the device broke */
+		want -= n;
+	}
+}
+
+/* ---- receive and transmit processing (core lock held) ---------------------------- */
+
+static void rx_deliver(struct vnetif *vi, struct vnet_rxbuf *vb, uint8_t *frame, uint32_t len)
+{
+	struct rxbuf *b = rxbuf_of(vb);
+	/* len <= VNET_FRAME_MAX: the driver checked it. */
+	struct pbuf *p =
+	    pbuf_alloced_custom(PBUF_RAW, (u16_t)len, PBUF_REF, &b->pc, frame, (u16_t)len);
+	if (vi->netif.input(p, &vi->netif) != ERR_OK)
+		pbuf_free(p);
+}
+
+/* Up to RX_BUDGET frames into lwIP; returns 1 if the budget ran out. */
+static int rx_batch(struct vnetif *vi)
+{
+	for (int n = 0; n < RX_BUDGET; n++) {
+		struct vnet_rxbuf *vb;
+		uint8_t *frame;
+		uint32_t len;
+		int err = vnet_rx_take(vi->dev, &vb, &frame, &len);
+		if (err == 0)
+			rx_deliver(vi, vb, frame, len);
+		else if (err != -EBADMSG)
+			return 0; /* -EAGAIN: drained; -EIO: vnet_rearm() reports it */
+	}
+	return 1;
+}
+
+static void tx_reclaim(struct vnetif *vi)
+{
+	void *cookie;
+	while (vnet_tx_reclaim(vi->dev, &cookie) == 0)
+		pbuf_free(cookie);
+}
+
+static void link_poll(struct vnetif *vi)
+{
+	int up;
+	if (!vnet_link_poll(vi->dev, &up))
+		return;
+	if (up)
+		netif_set_link_up(&vi->netif);
+	else
+		netif_set_link_down(&vi->netif);
+}
+
+/* One round; returns 1 if frames are left for another. */
+static int rx_round(struct vnetif *vi)
+{
+	tx_reclaim(vi);
+	int more = rx_batch(vi);
+	rx_refill(vi);
+	link_poll(vi);
+	return more;
+}
+
+/* Rounds until the device is idle and its interrupts are back on. */
+static void rx_run(struct vnetif *vi)
+{
+	int more;
+	do {
+		LOCK_TCPIP_CORE();
+		more = rx_round(vi);
+		if (!more)
+			more = vnet_rearm(vi->dev);
+		UNLOCK_TCPIP_CORE();
+	} while (more == 1);
+	if (more < 0) {
+		kprintf("net: %c%c%u: %s is broken; interface stopped\n", vi->netif.name[0],
+		        vi->netif.name[1], vi->netif.num, vnet_name(vi->dev));
+		vi->broken = 1;
+	}
+}
+
+static void rx_thread(void *arg)
+{
+	struct vnetif *vi = arg;
+	while (!vi->broken) {
+		uint64_t deadline = vi->rx_short ? time_monotonic_ns() + REFILL_RETRY_NS : 0;
+		ksem_wait(&vi->wake, deadline); /* a timeout is the refill retry */
+		rx_run(vi);
+	}
+}
+
+/* The device's interrupt (interrupt context). */
+static void vnetif_wake(void *arg)
+{
+	struct vnetif *vi = arg;
+	ksem_post(&vi->wake);
+}
+
+/* ---- transmit --------------------------------------------------------------------- */
+
+/* The chain's non-empty pieces as segments; their number, or -1 if too many. */
+static int tx_segs(struct pbuf *p, struct vnet_seg *segs)
+{
+	int n = 0;
+	for (struct pbuf *q = p; q; q = q->next) {
+		if (!q->len)
+			continue;
+		if (n == VNET_TX_SEGS_MAX)
+			return -1;
+		segs[n].data = q->payload;
+		segs[n++].len = q->len;
+	}
+	return n;
+}
+
+static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct vnetif *vi = netif->state;
+	struct vnet_seg segs[VNET_TX_SEGS_MAX];
+	struct pbuf *held = p;
+	if (vi->broken)
+		return ERR_IF;
+	tx_reclaim(vi);
+	int n = tx_segs(p, segs);
+	if (n < 0) {
+		held = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+		if (!held)
+			return ERR_MEM;
+		vi->tx_copies++;
+		n = tx_segs(held, segs);
+	} else {
+		pbuf_ref(p); /* until the device is done: see tx_reclaim() */
+	}
+	int err = vnet_tx_send(vi->dev, segs, (unsigned)n, held);
+	if (err < 0) {
+		pbuf_free(held);
+		vi->tx_drops++;
+		return err == -ENOSPC ? ERR_MEM : ERR_IF;
+	}
+	return ERR_OK;
+}
+
+/* ---- interface setup -------------------------------------------------------------- */
+
+static err_t vnetif_init(struct netif *netif)
+{
+	struct vnetif *vi = netif->state;
+	netif->name[0] = 'e';
+	netif->name[1] = 'n';
+	netif->hostname = "toro";
+	netif->mtu = 1500;
+	netif->hwaddr_len = ETH_HWADDR_LEN;
+	vnet_mac(vi->dev, netif->hwaddr);
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	netif->output = etharp_output;
+	netif->linkoutput = vnetif_linkoutput;
+	return ERR_OK;
+}
+
+/* Status callback (core lock held): addresses changed, or up/down. */
+static void vnetif_status(struct netif *netif)
+{
+	int has = !ip4_addr_isany_val(*netif_ip4_addr(netif)) && netif_is_up(netif);
+	if (has && config->dns) {
+		ip_addr_t dns = IPADDR4_INIT(config->dns);
+		dns_setserver(0, &dns); /* dns= wins over what DHCP said */
+	}
+	if (netif->state != first)
+		return;
+	kmutex_lock(&addr_lock);
+	addr_ready = has;
+	kcond_broadcast(&addr_cond);
+	kmutex_unlock(&addr_lock);
+}
+
+/* netif_add() with the static address, or none for DHCP; core lock held. */
+static void vnetif_add(struct vnetif *vi, int is_static)
+{
+	ip4_addr_t addr, mask, gw;
+	ip4_addr_set_u32(&addr, is_static ? config->addr : 0);
+	ip4_addr_set_u32(&mask, is_static ? config->netmask : 0);
+	ip4_addr_set_u32(&gw, is_static ? config->gateway : 0);
+	netif_add(&vi->netif, &addr, &mask, &gw, vi, vnetif_init, ethernet_input);
+	netif_set_status_callback(&vi->netif, vnetif_status);
+	if (vi == first)
+		netif_set_default(&vi->netif);
+	if (vnet_link_up(vi->dev))
+		netif_set_link_up(&vi->netif);
+	netif_set_up(&vi->netif);
+	if (!is_static && dhcp_start(&vi->netif) != ERR_OK)
+		kprintf("net: en%u: cannot start DHCP\n", vi->netif.num);
+}
+
+static int rx_thread_start(struct vnetif *vi)
+{
+	struct thread *t;
+	struct thread_attr attr = THREAD_ATTR_DEFAULT;
+	attr.name = "vnet-rx";
+	attr.detached = 1;
+	attr.priority = RX_THREAD_PRIO;
+	attr.stack_size = RX_THREAD_STACK;
+	return thread_create(&t, rx_thread, vi, &attr);
+}
+
+static int vnetif_attach(struct vnet *dev, int is_first)
+{
+	struct vnetif *vi = calloc(1, sizeof(*vi));
+	if (!vi)
+		return -ENOMEM;
+	vi->dev = dev;
+	ksem_init(&vi->wake, 0);
+	rx_refill(vi); /* nobody else uses the device yet */
+	int err = rx_thread_start(vi);
+	if (err < 0) {
+		kprintf("net: %s: no receive thread (%d)\n", vnet_name(dev), err);
+		return err; /* buffers stay lent to a device that never interrupts: leaked */
+	}
+	if (is_first)
+		first = vi;
+	LOCK_TCPIP_CORE();
+	vnetif_add(vi, is_first && config->addr != 0);
+	UNLOCK_TCPIP_CORE();
+	return vnet_start(dev, vnetif_wake, vi);
+}
+
+int netif_virtio_attach_all(const struct net_config *cfg)
+{
+	struct vnet *dev;
+	int n = 0;
+	config = cfg;
+	for (unsigned i = 0; (dev = vnet_get(i)) != NULL; i++)
+		if (vnetif_attach(dev, n == 0) == 0)
+			n++;
+	return n;
+}
+
+int netif_virtio_wait_addr(uint64_t deadline_ns)
+{
+	kmutex_lock(&addr_lock);
+	while (!addr_ready && deadline_ns && time_monotonic_ns() < deadline_ns)
+		if (kcond_wait(&addr_cond, &addr_lock, deadline_ns) < 0)
+			break;
+	int ready = addr_ready;
+	kmutex_unlock(&addr_lock);
+	return ready;
+}

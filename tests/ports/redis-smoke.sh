@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Smoke test of ports/redis-lite with Debian's redis-tools on the host:
+#
+#   redis-smoke.sh REDIS_IMG TORO_RUN LOG_DIR
+#
+# Boots the image with a virtio-net NIC on QEMU's user network, forwards a
+# free port on 127.0.0.1 to the guest's 6379, runs redis-cli commands and a
+# short redis-benchmark, then SHUTDOWN NOSAVE: the VM must end with status
+# 0.  Each failed check has its own exit code; QEMU is always stopped.  The
+# console log is kept in LOG_DIR/redis-smoke.log.
+set -uo pipefail
+
+img=$1
+toro_run=$2
+logdir=$3
+boot_wait=${REDIS_SMOKE_BOOT_WAIT:-60} # seconds to the first PONG
+export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
+mkdir -p "$logdir"
+log=$logdir/redis-smoke.log
+: >"$log"
+
+fail() { # code message
+	echo "redis-smoke: FAILED: $2 (console: $log)" >&2
+	exit "$1"
+}
+command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null ||
+	fail 2 "redis-cli/redis-benchmark missing (tools/bootstrap.sh installs redis-tools)"
+[[ -f $img ]] || fail 2 "no image $img"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+# setsid: toro-run, timeout and QEMU form one process group we can stop.
+setsid "$toro_run" "$img" -m 256M -k toro.stack=1M --net user --fwd "$port:6379" --timeout 600 \
+	-- --port 6379 --save "" --appendonly no --protected-mode no >>"$log" 2>&1 &
+vm=$!
+cleanup() {
+	kill -- -"$vm" 2>/dev/null
+	wait "$vm" 2>/dev/null
+}
+trap cleanup EXIT
+
+cli() { timeout 30 redis-cli -p "$port" "$@"; }
+
+for ((i = 0; i < boot_wait; i++)); do
+	[[ $(cli ping 2>/dev/null) == PONG ]] && break
+	kill -0 "$vm" 2>/dev/null || fail 3 "the VM ended before answering PING"
+	sleep 1
+done
+[[ $(cli ping 2>/dev/null) == PONG ]] || fail 3 "no PONG within ${boot_wait}s"
+echo "redis-smoke: PONG after ~${i}s"
+
+checks=0
+expect() { # code "expected output" redis-cli args...
+	local code=$1 want=$2
+	shift 2
+	local got
+	got=$(cli "$@" 2>&1)
+	if [[ $got != "$want" ]]; then
+		printf 'redis-smoke: %s\n  want: %q\n  got:  %q\n' "$*" "$want" "$got" >&2
+		fail "$code" "redis-cli $1"
+	fi
+	checks=$((checks + 1))
+}
+nl=$'\n'
+expect 10 OK set foo bar
+expect 11 bar get foo
+expect 12 1 incr counter
+expect 12 2 incr counter
+expect 13 3 lpush list a b c
+expect 13 "c${nl}b${nl}a" lrange list 0 -1
+expect 14 2 hset hash f1 v1 f2 v2
+expect 14 "f1${nl}v1${nl}f2${nl}v2" hgetall hash
+expect 15 2 sadd set x y
+expect 15 1 sismember set x
+expect 16 2 zadd zset 1 one 2 two
+expect 16 "one${nl}1${nl}two${nl}2" zrange zset 0 -1 withscores
+expect 17 1 expire foo 100
+ttl=$(cli ttl foo)
+((ttl > 90 && ttl <= 100)) || fail 17 "TTL after EXPIRE 100 is $ttl"
+expect 17 OK set short lived px 300
+sleep 1.5 # a real expiry, measured by the guest's clock
+expect 17 0 exists short
+got=$(printf 'MULTI\nINCR counter\nINCR counter\nEXEC\n' | cli)
+[[ $got == "OK${nl}QUEUED${nl}QUEUED${nl}3${nl}4" ]] || { echo "$got" >&2; fail 18 "MULTI/EXEC"; }
+expect 19 15 eval "return redis.call('incr', KEYS[1]) + tonumber(ARGV[1])" 1 counter 10
+cli info server | grep -q '^redis_version:7\.0\.15' || fail 20 "INFO server"
+cli info keyspace | grep -q '^db0:keys=' || fail 20 "INFO keyspace"
+expect 21 "maxmemory${nl}0" config get maxmemory
+expect 21 OK config set maxmemory 64mb
+expect 21 "maxmemory${nl}67108864" config get maxmemory
+cli client list | grep -q 'cmd=client|list' || fail 22 "CLIENT LIST"
+cli bgsave | grep -q 'fork()' || fail 23 "BGSAVE's error reply"
+echo "redis-smoke: $checks redis-cli checks passed"
+
+bench=$(timeout 300 redis-benchmark -p "$port" -q -n 20000 -c 10 -P 16 \
+	-t set,get,incr,lpush,lpop 2>&1 | tr '\r' '\n')
+rc=$?
+echo "$bench" | grep 'requests per second' | sed 's/^ *//; s/^/redis-smoke: bench: /'
+[[ $rc == 0 ]] || fail 30 "redis-benchmark exited with $rc"
+[[ $(echo "$bench" | grep -c 'requests per second') == 5 ]] || fail 31 "redis-benchmark: missing results"
+echo "$bench" | grep -qi 'error' && fail 32 "redis-benchmark reported errors"
+expect 33 PONG ping
+
+cli shutdown nosave >/dev/null 2>&1
+for ((i = 0; i < 60; i++)); do
+	kill -0 "$vm" 2>/dev/null || break
+	sleep 1
+done
+kill -0 "$vm" 2>/dev/null && fail 40 "the VM still runs 60s after SHUTDOWN NOSAVE"
+wait "$vm"
+status=$?
+trap - EXIT
+[[ $status == 0 ]] || fail 41 "the VM ended with status $status, not 0"
+grep -q 'Redis is now ready to exit' "$log" || fail 42 "no shutdown message on the console"
+echo "redis-smoke: SUCCESS"
