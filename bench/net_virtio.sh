@@ -33,7 +33,11 @@ figures() {
 toro_run() { # machine
 	"$root/tests/vm/run-net-test.sh" --name "toro-$1" --log-dir "$out" -- "$img" -m 128M \
 		--machine "$1" --net user --fwd @FWDPORT@:7001 -- bench @PEERPORT@ 7001 "$bytes" \
-		>/dev/null || { echo "# toro $1: run failed" >&2; return 0; }
+		>"$out/toro-$1.out" || {
+		echo "# toro $1: run failed, logs kept as $out/failed-toro-$1.*" >&2
+		for f in out log peer.log; do cp "$out/toro-$1.$f" "$out/failed-toro-$1.$f"; done
+		return 0
+	}
 	figures toro "$1" "$out/toro-$1.peer.log"
 }
 

@@ -20,7 +20,7 @@
 #include <net/net.h>
 #include "netif_virtio.h"
 
-/* How long net_init() waits for en0's address (DHCP), at most. */
+/* How long net_init() waits for the default interface's address (DHCP), at most. */
 #define ADDR_WAIT_NS (10ULL * 1000 * 1000 * 1000)
 
 static struct net_config config = {0, 0, -1, 0, 0};
@@ -160,7 +160,7 @@ int net_init(void)
 	if (devices && !netif_virtio_wait_addr(time_monotonic_ns() + ADDR_WAIT_NS)) {
 		static int warned;
 		if (!warned++)
-			kprintf("net: en0 has no address yet (DHCP); going on\n");
+			kprintf("net: no address from DHCP yet; going on\n");
 	}
 	return loopback_is_up() ? 0 : -EIO;
 }
@@ -177,6 +177,8 @@ int net_ipv4_current(struct net_config *out)
 	int err = -ENODEV;
 	memset(out, 0, sizeof(*out));
 	out->prefix = -1;
+	if (!started)
+		return err; /* no core lock before tcpip_init() */
 	LOCK_TCPIP_CORE();
 	struct netif *n = netif_default;
 	if (n && !ip4_addr_isany_val(*netif_ip4_addr(n))) {

@@ -42,6 +42,7 @@
 #include "netif/ethernet.h"
 #include <drivers/virtio_net.h>
 #include <kernel/console.h>
+#include <kernel/irq.h>
 #include <kernel/sync.h>
 #include <kernel/thread.h>
 #include <kernel/time.h>
@@ -49,15 +50,21 @@
 
 #define RXBUF_DATA      1536                      /* >= VNET_RXBUF_MIN */
 #define RX_BUDGET       64                        /* frames per hold of the core lock */
+#define RXBUF_SPARE     256                       /* received buffers kept for reuse, at most */
 #define REFILL_BATCH    32                        /* buffers per vnet_rx_post() */
 #define REFILL_RETRY_NS (100ULL * 1000 * 1000)    /* out of memory: try again after */
 #define RX_THREAD_STACK (64 * 1024)               /* lwIP's whole input path runs on it */
 #define RX_THREAD_PRIO  (THREAD_PRIO_DEFAULT + 1) /* frames first, then the application */
 
+struct rxbuf;
+
 struct vnetif {
 	struct netif netif; /* first: lwIP hands us &netif, netif.state is this */
 	struct vnet *dev;
+	struct rxbuf *spare;     /* buffers lwIP let go of, for the next refill */
+	unsigned nspare;         /* on that list; at most RXBUF_SPARE */
 	struct ksem wake;        /* posted by the device's interrupt */
+	uint32_t shown_addr;     /* the address last reported on the console */
 	int rx_short;            /* the ring lacks buffers (no memory): retry on a timer */
 	int broken;              /* the device broke the protocol: ignored from then on */
 	unsigned long tx_copies; /* chains too long for the driver, sent from a copy */
@@ -67,32 +74,56 @@ struct vnetif {
 /* A receive buffer: what lwIP frees (pc) and what the device fills (vb, data). */
 struct rxbuf {
 	struct pbuf_custom pc; /* first: lwIP's struct pbuf * is this */
+	struct vnetif *vi;     /* whose spare list it goes back to */
+	struct rxbuf *next;    /* on that list */
 	struct vnet_rxbuf vb;
 	uint8_t data[RXBUF_DATA];
 };
 
 static const struct net_config *config;
-static struct vnetif *first; /* en0 */
+static struct vnetif *first; /* the default interface */
 
-/* en0's address: set by its status callback, waited for by net_init(). */
+/* Whether first has an address: set by its status callback, waited for by net_init(). */
 static struct kmutex addr_lock = KMUTEX_INIT;
 static struct kcond addr_cond = KCOND_INIT;
 static int addr_ready;
 
 /* ---- receive buffers ------------------------------------------------------------ */
 
-/* lwIP let go of a received frame (any thread, core lock or not). */
+/*
+ * lwIP let go of a received frame: keep the buffer for the next refill
+ * (a malloc() and free() per frame cost about 3 us under TCG), or free it
+ * when enough are kept.  Any thread, with or without the core lock: the
+ * list is taken with interrupts off (one CPU).
+ */
 static void rxbuf_free(struct pbuf *p)
 {
-	free(p); /* p is &rxbuf.pc.pbuf, the start of the allocation */
+	struct rxbuf *b = (struct rxbuf *)p; /* &b->pc.pbuf is b */
+	struct vnetif *vi = b->vi;
+	unsigned long f = irq_save();
+	if (vi->nspare < RXBUF_SPARE) {
+		b->next = vi->spare;
+		vi->spare = b;
+		vi->nspare++;
+		b = NULL;
+	}
+	irq_restore(f);
+	free(b);
 }
 
-static struct rxbuf *rxbuf_new(void)
+static struct rxbuf *rxbuf_new(struct vnetif *vi)
 {
-	struct rxbuf *b = malloc(sizeof(*b));
-	if (!b)
+	unsigned long f = irq_save();
+	struct rxbuf *b = vi->spare;
+	if (b) {
+		vi->spare = b->next;
+		vi->nspare--;
+	}
+	irq_restore(f);
+	if (!b && !(b = malloc(sizeof(*b))))
 		return NULL;
 	b->pc.custom_free_function = rxbuf_free;
+	b->vi = vi;
 	b->vb.data = b->data;
 	b->vb.size = sizeof(b->data);
 	return b;
@@ -112,12 +143,12 @@ static void rx_refill(struct vnetif *vi)
 	while (want > 0 && !vi->rx_short) {
 		unsigned n = 0;
 		struct rxbuf *b;
-		while (n < want && n < REFILL_BATCH && (b = rxbuf_new()) != NULL)
+		while (n < want && n < REFILL_BATCH && (b = rxbuf_new(vi)) != NULL)
 			batch[n++] = &b->vb;
 		vi->rx_short = n < want && n < REFILL_BATCH;
 		int taken = n ? vnet_rx_post(vi->dev, batch, n) : 0;
 		for (unsigned i = taken < 0 ? 0 : (unsigned)taken; i < n; i++)
-			free(rxbuf_of(batch[i]));
+			rxbuf_free(&rxbuf_of(batch[i])->pc.pbuf);
 		if (taken < (int)n)
 			return; /* ring full after all, or the device broke */
 		want -= n;
@@ -276,10 +307,26 @@ static err_t vnetif_init(struct netif *netif)
 	return ERR_OK;
 }
 
+/* One console line per new address: "net: en1 10.0.2.15/24 gw 10.0.2.2 (dhcp)". */
+static void vnetif_report(struct vnetif *vi)
+{
+	const uint8_t *a = (const uint8_t *)netif_ip4_addr(&vi->netif);
+	const uint8_t *g = (const uint8_t *)netif_ip4_gw(&vi->netif);
+	uint32_t mask = ip4_addr_get_u32(netif_ip4_netmask(&vi->netif));
+	if (ip4_addr_get_u32(netif_ip4_addr(&vi->netif)) == vi->shown_addr)
+		return;
+	vi->shown_addr = ip4_addr_get_u32(netif_ip4_addr(&vi->netif));
+	kprintf("net: en%u %u.%u.%u.%u/%d gw %u.%u.%u.%u (%s)\n", vi->netif.num, a[0], a[1], a[2],
+	        a[3], __builtin_popcount(mask), g[0], g[1], g[2], g[3],
+	        dhcp_supplied_address(&vi->netif) ? "dhcp" : "static");
+}
+
 /* Status callback (core lock held): addresses changed, or up/down. */
 static void vnetif_status(struct netif *netif)
 {
 	int has = !ip4_addr_isany_val(*netif_ip4_addr(netif)) && netif_is_up(netif);
+	if (has)
+		vnetif_report(netif->state);
 	if (has && config->dns) {
 		ip_addr_t dns = IPADDR4_INIT(config->dns);
 		dns_setserver(0, &dns); /* dns= wins over what DHCP said */

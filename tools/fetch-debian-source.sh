@@ -66,9 +66,9 @@ ensure_deb_src() {
 
 # apt-get update only if apt's source index does not know VERSION yet.
 ensure_version_known() {
-	apt-cache showsrc "$PACKAGE" 2>/dev/null | grep -qx "Version: $VERSION" && return 0
+	apt-cache showsrc "$PACKAGE" 2>/dev/null | grep -x "Version: $VERSION" >/dev/null && return 0
 	$sudo apt-get update -q
-	apt-cache showsrc "$PACKAGE" 2>/dev/null | grep -qx "Version: $VERSION" ||
+	apt-cache showsrc "$PACKAGE" 2>/dev/null | grep -x "Version: $VERSION" >/dev/null ||
 		die "$PACKAGE=$VERSION is not in the configured Debian suites"
 }
 

@@ -42,12 +42,17 @@ struct vnet {
 	struct virtio_dev *vdev;
 	struct virtq *rxq, *txq;
 	uint8_t mac[6];
-	uint8_t hdr_len;     /* VIRTIO_NET_HDR_LEN, or _LEGACY without num_buffers */
-	uint8_t mrg_rxbuf;   /* num_buffers is meaningful: check it */
-	uint8_t has_status;  /* config.status is valid */
-	uint8_t rx_split;    /* header and frame in two descriptors (legacy, no ANY_LAYOUT) */
-	uint8_t rx_descs;    /* ring descriptors one receive buffer takes */
-	uint8_t config_flag; /* set by the interrupt handler, taken by vnet_link_poll() */
+	uint8_t hdr_len;    /* VIRTIO_NET_HDR_LEN, or _LEGACY without num_buffers */
+	uint8_t mrg_rxbuf;  /* num_buffers is meaningful: check it */
+	uint8_t has_status; /* config.status is valid */
+	uint8_t rx_split;   /* header and frame in two descriptors (legacy, no ANY_LAYOUT) */
+	uint8_t rx_descs;   /* ring descriptors one receive buffer takes */
+	/*
+	 * Shared with the interrupt handler.  Threads touch these only with
+	 * interrupts off, which on one CPU orders them against the handler
+	 * without a barrier.
+	 */
+	uint8_t config_flag; /* set by the handler, taken by vnet_link_poll() */
 	void (*wake)(void *arg);
 	void *wake_arg;
 	struct vnet_stats stats;

@@ -100,6 +100,9 @@ void sys_check_core_locking(void);
 /* net/patches/0001: wakes Toro's poll/select/epoll when a socket changes */
 void netsock_event(int s);
 #define LWIP_HOOK_SOCKET_EVENT(s)             netsock_event(s)
+/* No ARP probe of a DHCP offer: it costs ~1 s of boot, and the virtual
+   networks we run on (QEMU user net, cloud VPCs) hand out unique addresses. */
+#define DHCP_DOES_ARP_CHECK                   0
 #define LWIP_SO_RCVTIMEO                      1
 #define LWIP_SO_SNDTIMEO                      1
 #define LWIP_SO_RCVBUF                        1

@@ -5,7 +5,7 @@
  * which the guest reaches as 10.0.2.2.  Uses lwIP's socket API directly.
  *
  *   net_virtio test dhcp|static PEERPORT LISTENPORT BYTES
- *       en0's address (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3) came
+ *       the interface's address (10.0.2.15/24, gateway 10.0.2.2, DNS 10.0.2.3) came
  *       from DHCP or from ip=/gw=/dns=; then, at the same time:
  *       out-echo: connect to 10.0.2.2:PEERPORT, send BYTES of a generated
  *                 stream, read them back from the peer's echo, check them;
@@ -175,8 +175,8 @@ static void check_address(const char *how)
 	uint64_t t0 = now_ms();
 	CHECK("net_init", 10, net_init() == 0);
 	uint64_t t1 = now_ms();
-	CHECK("en0 has an address", 11, net_ipv4_current(&c) == 0);
-	printf("net: en0 %u.%u.%u.%u/%d gw %u.%u.%u.%u dns %u.%u.%u.%u (%s) after %llu ms\n",
+	CHECK("default interface has an address", 11, net_ipv4_current(&c) == 0);
+	printf("net: default %u.%u.%u.%u/%d gw %u.%u.%u.%u dns %u.%u.%u.%u (%s) after %llu ms\n",
 	       ip_byte(c.addr, 0), ip_byte(c.addr, 1), ip_byte(c.addr, 2), ip_byte(c.addr, 3),
 	       c.prefix, ip_byte(c.gateway, 0), ip_byte(c.gateway, 1), ip_byte(c.gateway, 2),
 	       ip_byte(c.gateway, 3), ip_byte(c.dns, 0), ip_byte(c.dns, 1), ip_byte(c.dns, 2),
@@ -380,21 +380,35 @@ static void bench_g2h(uint16_t port, size_t bytes)
 	lwip_close(fd);
 }
 
-static void bench_h2g(uint16_t port, size_t bytes)
+/* Reads to the end of stream; the bytes read. */
+static size_t recv_count(int c, int *err)
 {
 	static uint8_t buf[BENCH_BUF];
 	size_t got = 0;
 	ssize_t r;
-	int l = listen_on(port);
-	CHECK("bench h2g listen", 53, l >= 0);
-	int c = lwip_accept(l, NULL, NULL);
-	CHECK("bench h2g accept", 54, c >= 0 && hello(c, "bench-h2g", "send", bytes) == 0);
-	uint64_t t0 = now_ms();
 	while ((r = lwip_recv(c, buf, sizeof(buf), 0)) > 0)
 		got += (size_t)r;
-	bench_print("host->guest", got, now_ms() - t0);
-	CHECK("bench h2g all bytes", 55, r == 0 && got == bytes);
-	lwip_close(c);
+	*err = r < 0;
+	return got;
+}
+
+static void bench_h2g(uint16_t port, size_t bytes)
+{
+	size_t got = 0;
+	int l = listen_on(port), err = 0;
+	uint64_t ms = 0;
+	CHECK("bench h2g listen", 53, l >= 0);
+	/* As in echo_server_main(): skip leftover connections with no data. */
+	for (int tries = 0; tries < ACCEPT_TRIES && got == 0; tries++) {
+		int c = lwip_accept(l, NULL, NULL);
+		CHECK("bench h2g accept", 54, c >= 0 && hello(c, "bench-h2g", "send", bytes) == 0);
+		uint64_t t0 = now_ms();
+		got = recv_count(c, &err);
+		ms = now_ms() - t0;
+		lwip_close(c);
+	}
+	bench_print("host->guest", got, ms);
+	CHECK("bench h2g all bytes", 55, err == 0 && got == bytes);
 	lwip_close(l);
 }
 

@@ -81,7 +81,9 @@ int vnet_link_poll(struct vnet *v, int *up);
 /*
  * Starts delivering events: wake(arg) runs in interrupt context when the
  * device used buffers or changed its configuration, and the device's
- * interrupts then stay off until vnet_rearm().  0, or -EBUSY if started.
+ * interrupts then stay off until vnet_rearm().  vnet_start() also calls
+ * wake(arg) once itself, for a first round that ends in vnet_rearm().
+ * 0, or -EBUSY if already started.
  */
 int vnet_start(struct vnet *v, void (*wake)(void *arg), void *arg);
 /*

@@ -6,9 +6,10 @@
  *   int s = lwip_socket(AF_INET, SOCK_STREAM, 0);   // lwIP's socket API
  *
  * net_init() starts lwIP's tcpip thread, the loopback interface (lo0,
- * 127.0.0.1) and an interface per virtio-net device (en0, en1, ...).  en0 is
- * the default route; its address comes from the kernel options below, or
- * from DHCP (the others always use DHCP).
+ * 127.0.0.1) and an interface per virtio-net device (en1, en2, ...: lwIP
+ * numbers all interfaces together, lo0 is 0).  The first is the default
+ * route; its address comes from the kernel options below, or from DHCP (the
+ * others always use DHCP).
  *
  * Kernel options (before "--" on the command line):
  *   ip=A.B.C.D/PREFIX  static IPv4 address and prefix length (0..32)
@@ -24,9 +25,9 @@
 
 /*
  * Starts lwIP and the network devices if they are not running yet, and
- * waits until its tcpip thread is up and en0 (if there is one) has an
- * address: at once with ip=, else up to 10 s for DHCP (after which it goes
- * on, logging it once; the lease may still come).  Thread-safe and
+ * waits until its tcpip thread is up and the default interface (if there is
+ * one) has an address: at once with ip=, else up to 10 s for DHCP (after
+ * which it goes on, logging it once; the lease may still come).  Thread-safe and
  * idempotent.  Returns 0, or -EIO if the loopback interface is not up
  * afterwards.  (Out of memory while starting is fatal: lwIP has no way to
  * undo a half-done start.)
@@ -47,7 +48,7 @@ struct net_config {
 const struct net_config *net_config(void);
 
 /*
- * What the default interface (en0) has now, in the same form: address,
+ * What the default interface has now, in the same form: address,
  * netmask and prefix, gateway, first DNS server.  0, -ENODEV (no network
  * device, or net_init() not called) or -EAGAIN (no address yet; *out zeroed).
  */

@@ -1,0 +1,315 @@
+/*
+ * unit.virtio-net: the real drivers/virtio/net.c (with the real ring.c)
+ * against a fake virtio core (this file: configuration space, queue setup)
+ * and the fake device of fake_device.c, under ASan and UBSan.  The device
+ * misbehaves on purpose: short, long and multi-buffer frames, a bogus
+ * descriptor id; the driver must count and drop, or report -EIO, never
+ * crash, and must leave interrupts as it found them.
+ *
+ * The driver keeps up to VNET_MAX_DEVICES devices for good, so the tests
+ * share four: a 1.x device, a legacy one without MRG_RXBUF or ANY_LAYOUT,
+ * one that gets broken, and a legacy one with MRG_RXBUF.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/irq.h>
+#include <drivers/virtio.h>
+#include <drivers/virtio_net.h>
+#include "check.h"
+#include "fake_device.h"
+#include "net_reg.h"
+
+#define QMAX 16 /* the fake device's largest queue */
+
+/* ---- the fake core ------------------------------------------------------------- */
+
+struct fake_netdev {
+	struct virtio_dev vdev;
+	uint8_t config[8];       /* mac[6], status (le16) */
+	struct fake_dev fdev[2]; /* receive, transmit */
+	unsigned wakes;          /* wake() calls */
+};
+
+int virtio_config_read(struct virtio_dev *vdev, unsigned offset, void *buf, unsigned len)
+{
+	struct fake_netdev *d = (struct fake_netdev *)vdev;
+	if (offset + len > sizeof(d->config))
+		return -EINVAL;
+	memcpy(buf, d->config + offset, len);
+	return 0;
+}
+
+int virtio_queue_setup(struct virtio_dev *vdev, unsigned index, unsigned size, virtq_callback_fn cb,
+                       void *arg, struct virtq **out)
+{
+	struct fake_netdev *d = (struct fake_netdev *)vdev;
+	struct virtq *vq;
+	unsigned opts = virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 2 : 0;
+	if (index > 1)
+		return -ENOENT;
+	int err = virtq_create(&vq, index, size < QMAX ? size : QMAX, opts);
+	if (err < 0)
+		return err;
+	vq->callback = cb;
+	vq->callback_arg = arg;
+	vq->owner = vdev;
+	vdev->vqs[index] = vq;
+	fake_attach(&d->fdev[index], vq);
+	*out = vq;
+	return 0;
+}
+
+void random_bytes(void *buf, size_t len)
+{
+	memset(buf, 0x42, len);
+}
+
+extern const struct virtio_driver *const __start_toro_virtio_drivers[];
+extern const struct virtio_driver *const __stop_toro_virtio_drivers[];
+
+static const struct virtio_driver *driver(void)
+{
+	CHECK_EQ(__stop_toro_virtio_drivers - __start_toro_virtio_drivers, 1);
+	return __start_toro_virtio_drivers[0];
+}
+
+static void wake(void *arg)
+{
+	((struct fake_netdev *)arg)->wakes++;
+}
+
+/* Binds d as the core would after negotiating features. */
+static struct vnet *bind(struct fake_netdev *d, uint64_t features, int legacy, unsigned index)
+{
+	static const uint8_t mac[6] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+	d->vdev.id = VIRTIO_ID_NET;
+	d->vdev.features = features;
+	d->vdev.legacy = legacy;
+	memcpy(d->config, mac, 6);
+	d->config[6] = VIRTIO_NET_S_LINK_UP;
+	CHECK_EQ(driver()->probe(&d->vdev), 0);
+	struct vnet *v = vnet_get(index);
+	CHECK(v != NULL);
+	CHECK_EQ(vnet_start(v, wake, d), 0);
+	CHECK_EQ(d->wakes, 1);
+	CHECK_EQ(vnet_start(v, wake, d), -EBUSY);
+	return v;
+}
+
+/* Resets the fake device: gives back what it holds and frees the rings. */
+static void unbind(struct fake_netdev *d)
+{
+	for (int q = 0; q < 2; q++) {
+		void *cookie;
+		struct virtq *vq = d->vdev.vqs[q];
+		while (virtq_detach_unused(vq, &cookie) == 0)
+			;
+		fake_detach(&d->fdev[q]);
+		virtq_destroy(vq);
+	}
+}
+
+/* ---- receive buffers ------------------------------------------------------------- */
+
+struct buf {
+	struct vnet_rxbuf vb;
+	uint8_t data[2048];
+};
+
+static struct buf bufs[QMAX];
+
+static int post_all(struct vnet *v, unsigned size)
+{
+	struct vnet_rxbuf *p[QMAX];
+	for (unsigned i = 0; i < QMAX; i++) {
+		bufs[i].vb.data = bufs[i].data;
+		bufs[i].vb.size = size;
+		p[i] = &bufs[i].vb;
+	}
+	return vnet_rx_post(v, p, QMAX);
+}
+
+/* The device fills the next available buffer: header (num_buffers nb), len bytes in all. */
+static void deliver(struct fake_netdev *d, uint16_t nb, uint32_t len)
+{
+	struct fake_chain c;
+	CHECK(fake_pop(&d->fdev[0], &c));
+	struct virtio_net_hdr h = {.num_buffers = nb};
+	memcpy((void *)(uintptr_t)c.buf[0].addr, &h,
+	       c.buf[0].len < sizeof(h) ? c.buf[0].len : sizeof(h));
+	fake_push(&d->fdev[0], c.head, len);
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void test_probe(struct fake_netdev *d, struct vnet *v)
+{
+	uint8_t mac[6];
+	int up = 0;
+	vnet_mac(v, mac);
+	CHECK_EQ(mac[5], 0x56);
+	CHECK_EQ(vnet_link_up(v), 1);
+	CHECK_EQ(vnet_link_poll(v, &up), 0);
+	d->config[6] = 0; /* link down, then the configuration interrupt */
+	driver()->config_changed(&d->vdev);
+	CHECK_EQ(d->wakes, 2);
+	CHECK_EQ(vnet_rearm(v), 1); /* the change is work to do */
+	CHECK_EQ(vnet_link_poll(v, &up), 1);
+	CHECK_EQ(up, 0);
+	CHECK_EQ(vnet_rearm(v), 0);
+}
+
+static void test_rx_good(struct fake_netdev *d, struct vnet *v)
+{
+	struct vnet_rxbuf *b;
+	uint8_t *frame;
+	uint32_t len;
+	CHECK_EQ(vnet_rx_space(v), QMAX);
+	CHECK_EQ(post_all(v, 1000), -EINVAL); /* smaller than a frame */
+	CHECK_EQ(post_all(v, 2048), QMAX);
+	CHECK_EQ(vnet_rx_space(v), 0);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), -EAGAIN);
+	deliver(d, 1, 12 + 60);
+	virtq_interrupt(d->vdev.vqs[0]); /* the device's interrupt */
+	CHECK_EQ(d->wakes, 3);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), 0);
+	CHECK(b == &bufs[0].vb); /* the device takes buffers in order */
+	CHECK(frame == b->data + 12);
+	CHECK_EQ(len, 60);
+	CHECK_EQ(vnet_rearm(v), 0);
+	CHECK_EQ(vnet_rx_post(v, &b, 1), 1);
+}
+
+/* Each bad frame is dropped, counted, and its buffer offered again. */
+static void test_rx_bad(struct fake_netdev *d, struct vnet *v)
+{
+	struct vnet_rxbuf *b;
+	struct vnet_stats st;
+	uint8_t *frame;
+	uint32_t len;
+	deliver(d, 1, 5);         /* shorter than the header */
+	deliver(d, 1, 12 + 10);   /* shorter than an Ethernet header */
+	deliver(d, 1, 12 + 1600); /* longer than a frame */
+	deliver(d, 0, 12 + 60);   /* num_buffers 0 */
+	deliver(d, 3, 12 + 60);   /* three buffers: the next two follow */
+	deliver(d, 1, 12 + 60);
+	deliver(d, 1, 12 + 60);
+	deliver(d, 40000, 12 + 60); /* more buffers than the ring has */
+	for (int i = 0; i < 6; i++) /* the two followers go with their first */
+		CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), -EBADMSG);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), -EAGAIN);
+	vnet_stats(v, &st);
+	CHECK_EQ(st.rx_bad_len, 3);
+	CHECK_EQ(st.rx_bad_bufs, 3);
+	CHECK_EQ(st.rx_frames, 1);
+	CHECK_EQ(vnet_rx_space(v), 0); /* every buffer is back in the ring */
+	CHECK_EQ(virtq_is_broken(d->vdev.vqs[0]), 0);
+}
+
+static void test_tx(struct fake_netdev *d, struct vnet *v, unsigned hdr_len)
+{
+	static uint8_t frame[1600];
+	struct vnet_seg s[VNET_TX_SEGS_MAX + 1];
+	struct fake_chain c;
+	void *cookie;
+	for (int i = 0; i <= VNET_TX_SEGS_MAX; i++)
+		s[i] = (struct vnet_seg){frame, 20};
+	CHECK_EQ(vnet_tx_send(v, s, 0, frame), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, s, VNET_TX_SEGS_MAX + 1, frame), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, s, 2, NULL), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, (struct vnet_seg[]){{frame, 10}}, 1, frame), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, (struct vnet_seg[]){{frame, 1519}}, 1, frame), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, (struct vnet_seg[]){{frame, 0}, {frame, 60}}, 2, frame), -EINVAL);
+	CHECK_EQ(vnet_tx_send(v, s, 2, frame), 0);
+	CHECK(fake_pop(&d->fdev[1], &c));
+	CHECK_EQ(c.n, 3);
+	CHECK_EQ(c.buf[0].len, hdr_len);
+	CHECK_EQ(c.buf[0].flags, 0);
+	CHECK_EQ(((uint8_t *)(uintptr_t)c.buf[0].addr)[0], 0); /* no offload asked */
+	CHECK_EQ(vnet_tx_reclaim(v, &cookie), -EAGAIN);
+	fake_push(&d->fdev[1], c.head, 0);
+	CHECK_EQ(vnet_tx_reclaim(v, &cookie), 0);
+	CHECK(cookie == frame);
+}
+
+static void test_tx_full(struct fake_netdev *d, struct vnet *v)
+{
+	static uint8_t frame[64];
+	struct vnet_seg s = {frame, sizeof(frame)};
+	struct vnet_stats st;
+	void *cookie;
+	int sent = 0;
+	while (vnet_tx_send(v, &s, 1, frame + sent % 8) == 0)
+		sent++;
+	vnet_stats(v, &st);
+	CHECK(sent >= QMAX / 2);
+	CHECK_EQ(st.tx_ring_full, 1);
+	for (struct fake_chain c; fake_pop(&d->fdev[1], &c);)
+		fake_push(&d->fdev[1], c.head, 0);
+	while (vnet_tx_reclaim(v, &cookie) == 0)
+		sent--;
+	CHECK_EQ(sent, 0);
+}
+
+/* Legacy without MRG_RXBUF: a 10-byte header, in its own descriptor. */
+static void test_legacy_split(struct fake_netdev *d, struct vnet *v)
+{
+	struct vnet_rxbuf *b;
+	struct fake_chain c;
+	uint8_t *frame;
+	uint32_t len;
+	CHECK_EQ(vnet_rx_space(v), QMAX / 2); /* two descriptors a buffer, no indirect */
+	CHECK_EQ(post_all(v, 1600), QMAX / 2);
+	CHECK(fake_pop(&d->fdev[0], &c));
+	CHECK_EQ(c.n, 2);
+	CHECK_EQ(c.buf[0].len, 10);
+	CHECK_EQ(c.buf[1].addr, c.buf[0].addr + 10);
+	fake_push(&d->fdev[0], c.head, 10 + 42);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), 0);
+	CHECK(frame == b->data + 10);
+	CHECK_EQ(len, 42);
+	test_tx(d, v, 10);
+}
+
+/* A used id the ring never gave out: every call says -EIO from then on. */
+static void test_broken(struct fake_netdev *d, struct vnet *v)
+{
+	struct vnet_rxbuf *b;
+	uint8_t *frame;
+	uint32_t len;
+	void *cookie;
+	CHECK_EQ(post_all(v, 2048), QMAX);
+	fake_push(&d->fdev[0], 9999, 100);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), -EIO);
+	CHECK_EQ(vnet_rx_take(v, &b, &frame, &len), -EIO);
+	CHECK_EQ(vnet_rx_post(v, (struct vnet_rxbuf *[]){&bufs[0].vb}, 1), -EIO);
+	CHECK_EQ(vnet_rearm(v), -EIO);
+	fake_push(&d->fdev[1], 12345, 0);
+	CHECK_EQ(vnet_tx_reclaim(v, &cookie), -EIO);
+}
+
+int main(void)
+{
+	static struct fake_netdev d[VNET_MAX_DEVICES + 1];
+	const uint64_t modern = VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+	                        VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+	                        VIRTIO_BIT(VIRTIO_NET_F_STATUS);
+	struct vnet *v = bind(&d[0], modern | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), 0, 0);
+	test_probe(&d[0], v);
+	test_rx_good(&d[0], v);
+	test_rx_bad(&d[0], v);
+	test_tx(&d[0], v, 12);
+	test_tx_full(&d[0], v);
+	test_legacy_split(&d[1], bind(&d[1], 0, 1, 1));
+	test_broken(&d[2], bind(&d[2], modern, 0, 2));
+	struct vnet *l = bind(&d[3], VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF), 1, 3);
+	CHECK_EQ(vnet_rx_space(l), QMAX); /* header inline: one descriptor a buffer */
+	test_tx(&d[3], l, 12);
+	CHECK_EQ(driver()->probe(&d[4].vdev), -ENOSPC);
+	CHECK_EQ(irq_shim.enabled, 1); /* every call restored interrupts */
+	for (int i = 0; i < VNET_MAX_DEVICES; i++)
+		unbind(&d[i]);
+	CHECK_EQ(fake_pages_outstanding(), 0);
+	return check_summary("virtio-net");
+}
