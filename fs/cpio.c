@@ -10,14 +10,25 @@
 #include <string.h>
 #include "cpio.h"
 
-#define HDR_LEN	   110
-#define MAGIC_LEN  6
-#define NR_FIELDS  13
-#define TRAILER	   "TRAILER!!!"
+#define HDR_LEN   110
+#define MAGIC_LEN 6
+#define NR_FIELDS 13
+#define TRAILER   "TRAILER!!!"
 
 enum {
-	F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE, F_DEVMAJOR, F_DEVMINOR,
-	F_RDEVMAJOR, F_RDEVMINOR, F_NAMESIZE, F_CHECK
+	F_INO,
+	F_MODE,
+	F_UID,
+	F_GID,
+	F_NLINK,
+	F_MTIME,
+	F_FILESIZE,
+	F_DEVMAJOR,
+	F_DEVMINOR,
+	F_RDEVMAJOR,
+	F_RDEVMINOR,
+	F_NAMESIZE,
+	F_CHECK
 };
 
 static int hex8(const char *p, uint32_t *out)
@@ -70,7 +81,7 @@ static const char *header_check(const unsigned char *h, size_t avail, uint32_t *
 
 /* Fills e from the entry at off; sets *next to the following entry. */
 static const char *entry_read(const char *base, size_t len, size_t off, struct cpio_entry *e,
-			      size_t *next)
+                              size_t *next)
 {
 	uint32_t f[NR_FIELDS];
 	const char *why = header_check((const unsigned char *)base + off, len - off, f);
@@ -85,10 +96,18 @@ static const char *entry_read(const char *base, size_t len, size_t off, struct c
 	if (data_off > len || f[F_FILESIZE] > len - data_off)
 		return "file data runs past the end of the archive";
 	*e = (struct cpio_entry){
-		.name = base + name_off, .namelen = namesize - 1, .ino = f[F_INO],
-		.mode = f[F_MODE], .uid = f[F_UID], .gid = f[F_GID], .nlink = f[F_NLINK],
-		.mtime = f[F_MTIME], .rdevmajor = f[F_RDEVMAJOR], .rdevminor = f[F_RDEVMINOR],
-		.data = base + data_off, .size = f[F_FILESIZE],
+	    .name = base + name_off,
+	    .namelen = namesize - 1,
+	    .ino = f[F_INO],
+	    .mode = f[F_MODE],
+	    .uid = f[F_UID],
+	    .gid = f[F_GID],
+	    .nlink = f[F_NLINK],
+	    .mtime = f[F_MTIME],
+	    .rdevmajor = f[F_RDEVMAJOR],
+	    .rdevminor = f[F_RDEVMINOR],
+	    .data = base + data_off,
+	    .size = f[F_FILESIZE],
 	};
 	*next = align4(data_off + e->size);
 	if (*next > len)

@@ -12,7 +12,7 @@
 
 struct cpio_entry {
 	const char *name; /* NUL-terminated, inside the archive */
-	size_t namelen;	  /* without the NUL */
+	size_t namelen;   /* without the NUL */
 	uint32_t ino, mode, uid, gid, nlink, mtime;
 	uint32_t rdevmajor, rdevminor;
 	const void *data; /* filesize bytes: contents, or a symlink's target */
@@ -24,7 +24,7 @@ typedef int (*cpio_entry_fn)(void *ctx, const struct cpio_entry *e);
 
 struct cpio_error {
 	const char *why; /* what was wrong, e.g. "bad magic" */
-	size_t offset;	 /* where: the header's offset in the archive */
+	size_t offset;   /* where: the header's offset in the archive */
 };
 
 /*

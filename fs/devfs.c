@@ -20,27 +20,27 @@ struct devnode {
 	const char *name;
 	enum dev_kind kind;
 	uint32_t rdev; /* Linux's numbers: major << 8 | minor */
-	int fd;	       /* DEV_FD: the descriptor it stands for */
+	int fd;        /* DEV_FD: the descriptor it stands for */
 };
 
 #define RDEV(ma, mi) ((ma) << 8 | (mi))
 
 static struct devnode nodes[] = {
-	{.name = "null", .kind = DEV_NULL, .rdev = RDEV(1, 3)},
-	{.name = "zero", .kind = DEV_ZERO, .rdev = RDEV(1, 5)},
-	{.name = "random", .kind = DEV_RANDOM, .rdev = RDEV(1, 8)},
-	{.name = "urandom", .kind = DEV_RANDOM, .rdev = RDEV(1, 9)},
-	{.name = "console", .kind = DEV_CONSOLE, .rdev = RDEV(5, 1)},
-	{.name = "tty", .kind = DEV_CONSOLE, .rdev = RDEV(5, 0)},
-	{.name = "stdin", .kind = DEV_FD, .fd = 0},
-	{.name = "stdout", .kind = DEV_FD, .fd = 1},
-	{.name = "stderr", .kind = DEV_FD, .fd = 2},
+    {.name = "null", .kind = DEV_NULL, .rdev = RDEV(1, 3)},
+    {.name = "zero", .kind = DEV_ZERO, .rdev = RDEV(1, 5)},
+    {.name = "random", .kind = DEV_RANDOM, .rdev = RDEV(1, 8)},
+    {.name = "urandom", .kind = DEV_RANDOM, .rdev = RDEV(1, 9)},
+    {.name = "console", .kind = DEV_CONSOLE, .rdev = RDEV(5, 1)},
+    {.name = "tty", .kind = DEV_CONSOLE, .rdev = RDEV(5, 0)},
+    {.name = "stdin", .kind = DEV_FD, .fd = 0},
+    {.name = "stdout", .kind = DEV_FD, .fd = 1},
+    {.name = "stderr", .kind = DEV_FD, .fd = 2},
 };
 
-#define NR_NODES   (sizeof(nodes) / sizeof(nodes[0]))
-#define ROOT_INO   1
-#define FIRST_INO  2
-#define FIRST_SEQ  2 /* readdir cookies 0 and 1 are "." and ".." */
+#define NR_NODES  (sizeof(nodes) / sizeof(nodes[0]))
+#define ROOT_INO  1
+#define FIRST_INO 2
+#define FIRST_SEQ 2 /* readdir cookies 0 and 1 are "." and ".." */
 
 static struct vnode root;
 static struct kmutex rng_lock = KMUTEX_INIT;
@@ -96,12 +96,12 @@ static int dev_fstat(struct file *f, struct stat *st)
 
 #define DEV_OPS(name_, read_)                                                                      \
 	static const struct file_ops name_ = {                                                     \
-		.read = read_,                                                                     \
-		.write = sink_write,                                                               \
-		.pread = dev_pread,                                                                \
-		.pwrite = dev_pwrite,                                                              \
-		.lseek = dev_lseek,                                                                \
-		.fstat = dev_fstat,                                                                \
+	    .read = read_,                                                                         \
+	    .write = sink_write,                                                                   \
+	    .pread = dev_pread,                                                                    \
+	    .pwrite = dev_pwrite,                                                                  \
+	    .lseek = dev_lseek,                                                                    \
+	    .fstat = dev_fstat,                                                                    \
 	}
 
 DEV_OPS(null_ops, null_read);
@@ -159,7 +159,7 @@ static int devfs_lookup(struct vnode *dir, const char *name, struct vnode **out)
 }
 
 static int devfs_readdir(struct vnode *dir, void *fh, uint64_t cookie, vfs_filldir_fn fill,
-			 void *ctx)
+                         void *ctx)
 {
 	if (cookie == 0 && fill(ctx, ".", 1, ROOT_INO, VFS_DT_DIR, 1))
 		return 0;
@@ -167,7 +167,7 @@ static int devfs_readdir(struct vnode *dir, void *fh, uint64_t cookie, vfs_filld
 		return 0;
 	for (uint64_t i = cookie < FIRST_SEQ ? 0 : cookie - FIRST_SEQ; i < NR_NODES; i++)
 		if (fill(ctx, nodes[i].name, strlen(nodes[i].name), nodes[i].vn.ino, VFS_DT_CHR,
-			 i + 1 + FIRST_SEQ))
+		         i + 1 + FIRST_SEQ))
 			break;
 	return 0;
 }
@@ -181,19 +181,19 @@ static int devfs_statfs(struct vnode *vn, struct vfs_statfs *st)
 }
 
 static const struct vnode_ops devfs_ops = {
-	.lookup = devfs_lookup,
-	.readdir = devfs_readdir,
-	.getattr = devfs_getattr,
-	.statfs = devfs_statfs,
-	.open_file = devfs_open_file,
+    .lookup = devfs_lookup,
+    .readdir = devfs_readdir,
+    .getattr = devfs_getattr,
+    .statfs = devfs_statfs,
+    .open_file = devfs_open_file,
 };
 
 /* The root directory opens as a VFS file (for readdir): no open_file there. */
 static const struct vnode_ops devfs_root_ops = {
-	.lookup = devfs_lookup,
-	.readdir = devfs_readdir,
-	.getattr = devfs_getattr,
-	.statfs = devfs_statfs,
+    .lookup = devfs_lookup,
+    .readdir = devfs_readdir,
+    .getattr = devfs_getattr,
+    .statfs = devfs_statfs,
 };
 
 int devfs_mount(const char *path)

@@ -56,7 +56,8 @@ static void set_times(const char *path, const struct cpio_entry *e)
 {
 	struct vattr va = {.mode = e->mode & 07777};
 	va.mtime.tv_sec = va.atime.tv_sec = e->mtime;
-	vfs_setattrat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &va, VATTR_MODE | VATTR_MTIME | VATTR_ATIME);
+	vfs_setattrat(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, &va,
+	              VATTR_MODE | VATTR_MTIME | VATTR_ATIME);
 }
 
 /* Creates the directories above path; returns the last '/' in it. */
@@ -88,8 +89,10 @@ static int add_file(struct initrd_ctx *c, const struct cpio_entry *e)
 		err = -EXDEV;
 	if (!err) {
 		err = ramfs_add_borrowed(w->vn, slash + 1, e->mode, e->data, e->size, e->mtime);
-		if (err == -EEXIST && vfs_unlinkat(AT_FDCWD, c->path, 0) == 0) /* a later copy wins */
-			err = ramfs_add_borrowed(w->vn, slash + 1, e->mode, e->data, e->size, e->mtime);
+		if (err == -EEXIST &&
+		    vfs_unlinkat(AT_FDCWD, c->path, 0) == 0) /* a later copy wins */
+			err = ramfs_add_borrowed(w->vn, slash + 1, e->mode, e->data, e->size,
+			                         e->mtime);
 	}
 	if (w) {
 		walk_done(w);
@@ -130,10 +133,17 @@ static int initrd_entry(void *arg, const struct cpio_entry *e)
 		return 0; /* "." is the root itself */
 	if (err == 0) {
 		switch (e->mode & S_IFMT) {
-		case S_IFDIR: err = add_dir(c, e); break;
-		case S_IFREG: err = add_file(c, e); break;
-		case S_IFLNK: err = add_symlink(c, e); break;
-		default: err = -ENOTSUP;
+		case S_IFDIR:
+			err = add_dir(c, e);
+			break;
+		case S_IFREG:
+			err = add_file(c, e);
+			break;
+		case S_IFLNK:
+			err = add_symlink(c, e);
+			break;
+		default:
+			err = -ENOTSUP;
 		}
 	}
 	if (err == -ENOSPC || err == -ENOMEM) {
@@ -142,9 +152,10 @@ static int initrd_entry(void *arg, const struct cpio_entry *e)
 	}
 	if (err < 0) {
 		kprintf("initrd: %s: skipped (%s)\n", e->name,
-			err == -ENOTSUP ? "device nodes, fifos and sockets are not supported"
-			: err == -ENAMETOOLONG ? "name too long"
-			: err == -EINVAL ? "bad name or link target" : "cannot create it");
+		        err == -ENOTSUP        ? "device nodes, fifos and sockets are not supported"
+		        : err == -ENAMETOOLONG ? "name too long"
+		        : err == -EINVAL       ? "bad name or link target"
+		                               : "cannot create it");
 		c->skipped++;
 	}
 	return 0;
@@ -168,7 +179,7 @@ int initrd_load(struct vnode *root)
 	const struct boot_module *m = &boot_info.modules[0];
 	if (!module_mapped(m->base, m->size)) {
 		kprintf("initrd: module at 0x%llx (%llu bytes) is not in RAM; ignored\n",
-			(unsigned long long)m->base, (unsigned long long)m->size);
+		        (unsigned long long)m->base, (unsigned long long)m->size);
 		return -EINVAL;
 	}
 	static struct initrd_ctx ctx; /* boot runs once; VFS_PATH_MAX buffers off the stack */
@@ -176,6 +187,6 @@ int initrd_load(struct vnode *root)
 	int err = cpio_parse((const void *)(uintptr_t)m->base, m->size, initrd_entry, &ctx, &perr);
 	if (err == -EINVAL && perr.why)
 		kprintf("initrd: malformed archive at byte %zu: %s (%d entries loaded before it)\n",
-			perr.offset, perr.why, ctx.files + ctx.dirs + ctx.links);
+		        perr.offset, perr.why, ctx.files + ctx.dirs + ctx.links);
 	return err;
 }

@@ -144,7 +144,7 @@ static int ramfs_lookup(struct vnode *dvn, const char *name, struct vnode **out)
  * then owns); returned with a reference if out is not NULL.
  */
 static int make_node(struct vnode *dvn, const char *name, uint32_t mode, char *target,
-		     struct rnode **out)
+                     struct rnode **out)
 {
 	struct rnode *dir = rnode_of(dvn);
 	struct ramfs *fs = ramfs_of(dvn);
@@ -177,7 +177,7 @@ static int make_node(struct vnode *dvn, const char *name, uint32_t mode, char *t
 }
 
 static int ramfs_create(struct vnode *dvn, const char *name, uint32_t mode, int flags,
-			struct vnode **out, void **fh)
+                        struct vnode **out, void **fh)
 {
 	struct rnode *n;
 	int err = make_node(dvn, name, S_IFREG | (mode & 07777), NULL, &n);
@@ -277,7 +277,7 @@ static int rename_replace(struct rnode *ndir, struct rdirent *victim, struct rno
 }
 
 static int ramfs_rename(struct vnode *odvn, const char *oname, struct vnode *ndvn,
-			const char *nname)
+                        const char *nname)
 {
 	struct rnode *odir = rnode_of(odvn), *ndir = rnode_of(ndvn), *v = NULL;
 	struct ramfs *fs = ramfs_of(odvn);
@@ -290,7 +290,7 @@ static int ramfs_rename(struct vnode *odvn, const char *oname, struct vnode *ndv
 	else if (victim && victim->node == e->node)
 		goto out; /* the same file: nothing to do */
 	else if ((err = rename_check(ndir, e->node, victim)) == 0 && !victim &&
-		 !(moved = dirent_new(nname, e->node)))
+	         !(moved = dirent_new(nname, e->node)))
 		err = -ENOSPC;
 	if (err < 0)
 		goto out;
@@ -337,7 +337,7 @@ static int ramfs_link(struct vnode *vn, struct vnode *dvn, const char *name)
 }
 
 static int ramfs_readdir(struct vnode *dvn, void *fh, uint64_t cookie, vfs_filldir_fn fill,
-			 void *ctx)
+                         void *ctx)
 {
 	struct rnode *dir = rnode_of(dvn);
 	struct ramfs *fs = ramfs_of(dvn);
@@ -351,7 +351,7 @@ static int ramfs_readdir(struct vnode *dvn, void *fh, uint64_t cookie, vfs_filld
 	for (struct rdirent *e = dir->dir.head; e && !stop; e = e->next)
 		if (e->seq > cookie)
 			stop = fill(ctx, e->name, e->len, e->node->vn.ino,
-				    vfs_mode_to_dtype(e->node->mode), e->seq);
+			            vfs_mode_to_dtype(e->node->mode), e->seq);
 	kmutex_unlock(&fs->lock);
 	return 0;
 }
@@ -368,23 +368,23 @@ static void ramfs_release(struct vnode *vn)
 }
 
 const struct vnode_ops ramfs_ops = {
-	.lookup = ramfs_lookup,
-	.create = ramfs_create,
-	.mkdir = ramfs_mkdir,
-	.unlink = ramfs_unlink,
-	.rmdir = ramfs_rmdir,
-	.rename = ramfs_rename,
-	.link = ramfs_link,
-	.symlink = ramfs_symlink,
-	.readdir = ramfs_readdir,
-	.getattr = ramfs_getattr,
-	.setattr = ramfs_setattr,
-	.truncate = ramfs_truncate,
-	.readlink = ramfs_readlink,
-	.statfs = ramfs_statfs,
-	.read = ramfs_read,
-	.write = ramfs_write,
-	.release = ramfs_release,
+    .lookup = ramfs_lookup,
+    .create = ramfs_create,
+    .mkdir = ramfs_mkdir,
+    .unlink = ramfs_unlink,
+    .rmdir = ramfs_rmdir,
+    .rename = ramfs_rename,
+    .link = ramfs_link,
+    .symlink = ramfs_symlink,
+    .readdir = ramfs_readdir,
+    .getattr = ramfs_getattr,
+    .setattr = ramfs_setattr,
+    .truncate = ramfs_truncate,
+    .readlink = ramfs_readlink,
+    .statfs = ramfs_statfs,
+    .read = ramfs_read,
+    .write = ramfs_write,
+    .release = ramfs_release,
 };
 
 int ramfs_new(struct mount **mp, struct vnode **rootp)

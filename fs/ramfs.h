@@ -92,6 +92,6 @@ void ramfs_data_free(struct rnode *n);
  * outlive the file system) until first written.  0, -EEXIST or -ENOSPC.
  */
 int ramfs_add_borrowed(struct vnode *dir, const char *name, uint32_t mode, const void *data,
-		       uint64_t size, int64_t mtime);
+                       uint64_t size, int64_t mtime);
 
 #endif

@@ -117,7 +117,7 @@ int ramfs_getattr(struct vnode *vn, struct vattr *va)
 }
 
 static void set_time(struct timespec *t, const struct timespec *v, const struct timespec *now,
-		     int use_now)
+                     int use_now)
 {
 	*t = use_now ? *now : *v;
 }
@@ -183,7 +183,7 @@ void ramfs_data_free(struct rnode *n)
 }
 
 int ramfs_add_borrowed(struct vnode *dvn, const char *name, uint32_t mode, const void *data,
-		       uint64_t size, int64_t mtime)
+                       uint64_t size, int64_t mtime)
 {
 	struct rnode *dir = rnode_of(dvn);
 	struct ramfs *fs = ramfs_of(dvn);

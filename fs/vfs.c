@@ -26,7 +26,7 @@ static int booted;
 static struct vfs_boot_mount *boot_mounts;
 
 void vnode_init(struct vnode *vn, const struct vnode_ops *ops, struct mount *mnt, uint64_t ino,
-		uint32_t type)
+                uint32_t type)
 {
 	vn->ops = ops;
 	vn->mnt = mnt;
@@ -51,14 +51,22 @@ void vnode_put(struct vnode *vn)
 unsigned vfs_mode_to_dtype(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFREG: return VFS_DT_REG;
-	case S_IFDIR: return VFS_DT_DIR;
-	case S_IFLNK: return VFS_DT_LNK;
-	case S_IFCHR: return VFS_DT_CHR;
-	case S_IFBLK: return VFS_DT_BLK;
-	case S_IFIFO: return VFS_DT_FIFO;
-	case S_IFSOCK: return VFS_DT_SOCK;
-	default: return VFS_DT_UNKNOWN;
+	case S_IFREG:
+		return VFS_DT_REG;
+	case S_IFDIR:
+		return VFS_DT_DIR;
+	case S_IFLNK:
+		return VFS_DT_LNK;
+	case S_IFCHR:
+		return VFS_DT_CHR;
+	case S_IFBLK:
+		return VFS_DT_BLK;
+	case S_IFIFO:
+		return VFS_DT_FIFO;
+	case S_IFSOCK:
+		return VFS_DT_SOCK;
+	default:
+		return VFS_DT_UNKNOWN;
 	}
 }
 
@@ -213,8 +221,10 @@ static void boot_tree(void)
 		kprintf("vfs: no root file system (%d)\n", err);
 		return;
 	}
-	if ((err = initrd_load(root_vn)) < 0)
-		kprintf("vfs: initrd not loaded (%d)\n", err);
+	initrd_load(root_vn);                       /* it says what went wrong itself */
+	err = vfs_mkdirat(AT_FDCWD, "/tmp", 01777); /* programs expect one (tmpfile()) */
+	if (err < 0 && err != -EEXIST)
+		kprintf("vfs: no /tmp (%d)\n", err);
 	if ((err = devfs_mount("/dev")) < 0)
 		kprintf("vfs: /dev not mounted (%d)\n", err);
 	for (struct vfs_boot_mount *bm = boot_mounts; bm; bm = bm->next)

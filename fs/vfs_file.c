@@ -15,7 +15,7 @@
 
 struct vfile {
 	struct vnode *vn; /* a reference */
-	void *fh;	  /* the backend's handle */
+	void *fh;         /* the backend's handle */
 	struct kmutex lock;
 	char path[]; /* directories: the canonical path, for fchdir and *at */
 };
@@ -179,22 +179,23 @@ static void vfile_release(struct file *f)
 }
 
 static const struct file_ops vfile_ops = {
-	.read = vfile_read,
-	.write = vfile_write,
-	.pread = vfile_pread,
-	.pwrite = vfile_pwrite,
-	.lseek = vfile_lseek,
-	.fstat = vfile_fstat,
-	.fsync = vfile_fsync,
-	.poll = vfile_poll,
-	.release = vfile_release,
+    .read = vfile_read,
+    .write = vfile_write,
+    .pread = vfile_pread,
+    .pwrite = vfile_pwrite,
+    .lseek = vfile_lseek,
+    .fstat = vfile_fstat,
+    .fsync = vfile_fsync,
+    .poll = vfile_poll,
+    .release = vfile_release,
 };
 
 /* The status flags F_GETFL reports: the access mode, O_APPEND, O_NONBLOCK... */
-#define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY)
+#define OPEN_ONLY_FLAGS                                                                            \
+	(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY)
 
 int vfile_open(struct vnode *vn, int flags, const char *canon, void *fh, int have_fh,
-	       struct file **out)
+               struct file **out)
 {
 	if (vn->ops->open_file)
 		return vn->ops->open_file(vn, flags, out);
@@ -260,7 +261,7 @@ struct dents_ctx {
 };
 
 static int dents_fill(void *arg, const char *name, size_t len, uint64_t ino, unsigned dtype,
-		      uint64_t next)
+                      uint64_t next)
 {
 	struct dents_ctx *c = arg;
 	size_t reclen = (offsetof(struct vfs_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;

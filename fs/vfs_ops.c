@@ -64,15 +64,15 @@ static int open_found(struct walk *w, int flags, struct vnode **vn, void **fh, i
 }
 
 static int open_create(struct walk *w, int flags, uint32_t mode, struct vnode **vn, void **fh,
-		       int *have_fh)
+                       int *have_fh)
 {
 	if (w->slash || (flags & O_DIRECTORY))
 		return -EISDIR;
 	if (!w->dir->ops->create)
 		return -EROFS;
 	*have_fh = 1;
-	return w->dir->ops->create(w->dir, w->name, (mode & 07777) | S_IFREG, flags & ~O_TRUNC,
-				   vn, fh);
+	return w->dir->ops->create(w->dir, w->name, (mode & 07777) | S_IFREG, flags & ~O_TRUNC, vn,
+	                           fh);
 }
 
 static int open_once(int dirfd, const char *path, int flags, uint32_t mode, struct file **out)
@@ -88,7 +88,7 @@ static int open_once(int dirfd, const char *path, int flags, uint32_t mode, stru
 	void *fh = NULL;
 	int have_fh = 0;
 	err = w->vn ? open_found(w, flags, &vn, &fh, &have_fh)
-		    : open_create(w, flags, mode, &vn, &fh, &have_fh);
+	            : open_create(w, flags, mode, &vn, &fh, &have_fh);
 	if (err == 0) {
 		err = vfile_open(vn, flags, w->canon, fh, have_fh, out);
 		vnode_put(vn);
@@ -127,7 +127,8 @@ int vfs_mkdirat(int dirfd, const char *path, uint32_t mode)
 	if (err == 0 && (w->vn || name_is_special(w->name)))
 		err = -EEXIST;
 	if (err == 0)
-		err = w->dir->ops->mkdir ? w->dir->ops->mkdir(w->dir, w->name, mode & 07777) : -EROFS;
+		err =
+		    w->dir->ops->mkdir ? w->dir->ops->mkdir(w->dir, w->name, mode & 07777) : -EROFS;
 	return path_end(w, err);
 }
 
@@ -207,8 +208,8 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 	int err, err2;
 	if (flags & ~AT_SYMLINK_FOLLOW)
 		return -EINVAL;
-	struct walk *o = path_begin(olddirfd, oldpath, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0,
-				    &err);
+	struct walk *o =
+	    path_begin(olddirfd, oldpath, (flags & AT_SYMLINK_FOLLOW) ? WALK_FOLLOW : 0, &err);
 	struct walk *n = err ? NULL : path_begin(newdirfd, newpath, WALK_CREATE, &err2);
 	if (err == 0 && (err = err2) == 0) {
 		if (n->vn || name_is_special(n->name))
@@ -220,7 +221,8 @@ int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 		else if (n->slash)
 			err = -ENOENT;
 		else
-			err = n->dir->ops->link ? n->dir->ops->link(o->vn, n->dir, n->name) : -EPERM;
+			err =
+			    n->dir->ops->link ? n->dir->ops->link(o->vn, n->dir, n->name) : -EPERM;
 	}
 	path_end(n, 0);
 	return path_end(o, err);
@@ -255,8 +257,8 @@ ssize_t vfs_readlinkat(int dirfd, const char *path, char *buf, size_t size)
 	ssize_t r = err;
 	if (err == 0)
 		r = w->vn->type != S_IFLNK || !w->vn->ops->readlink
-			    ? -EINVAL
-			    : w->vn->ops->readlink(w->vn, buf, size);
+		        ? -EINVAL
+		        : w->vn->ops->readlink(w->vn, buf, size);
 	path_end(w, 0);
 	return r;
 }

@@ -25,8 +25,8 @@ struct walk {
 	/* private */
 	int links;
 	size_t canon_len;
-	char path[VFS_PATH_MAX];     /* what is left to walk */
-	char link[VFS_PATH_MAX];     /* a symlink's target */
+	char path[VFS_PATH_MAX]; /* what is left to walk */
+	char link[VFS_PATH_MAX]; /* a symlink's target */
 	char canon_buf[VFS_PATH_MAX];
 };
 
@@ -58,7 +58,7 @@ int vnode_is_mount_root(const struct vnode *vn);
 
 /* VFS open files (vfs_file.c) */
 int vfile_open(struct vnode *vn, int flags, const char *canon, void *fh, int have_fh,
-	       struct file **out);
+               struct file **out);
 struct vnode *vfile_vnode(struct file *f);
 const char *vfile_path(struct file *f);
 

@@ -19,12 +19,12 @@
 #include "virtiofs.h"
 #include "vfs_priv.h"
 
-#define MAX_MOUNTS    4
-#define IN_MAX	      (sizeof(struct fuse_in_header) + 96 + VFS_NAME_MAX + 1 + VFS_PATH_MAX)
-#define RES_MAX	      (sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out))
-#define IO_MIN	      4096
-#define IO_MAX	      (1U << 20)
-#define READAHEAD     (128U << 10)
+#define MAX_MOUNTS      4
+#define IN_MAX          (sizeof(struct fuse_in_header) + 96 + VFS_NAME_MAX + 1 + VFS_PATH_MAX)
+#define RES_MAX         (sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out))
+#define IO_MIN          4096
+#define IO_MAX          (1U << 20)
+#define READAHEAD       (128U << 10)
 #define INIT_TIMEOUT_NS (10ULL * 1000 * 1000 * 1000) /* virtiofsd answers in ms */
 
 struct mount_req {
@@ -71,11 +71,11 @@ static int fuse_send_in(struct vfuse *fs, struct fuse_msg *m, struct fuse_bufs *
 	if (len < 0 || m->reslen > RES_MAX)
 		return len < 0 ? len : -EINVAL;
 	struct virtq_buf ib[2] = {{(uintptr_t)b->in, (uint32_t)len, 0},
-				  {(uintptr_t)m->data, m->datalen, 0}};
+	                          {(uintptr_t)m->data, m->datalen, 0}};
 	struct virtq_buf ob[2] = {{(uintptr_t)&b->out, (uint32_t)(sizeof(b->out.h) + m->reslen), 0},
-				  {(uintptr_t)m->buf, m->buflen, 0}};
+	                          {(uintptr_t)m->buf, m->buflen, 0}};
 	int n = virtio_fs_call_until(fs->dev, ib, m->datalen ? 2 : 1, ob, m->buflen ? 2 : 1,
-				     m->deadline);
+	                             m->deadline);
 	if (n < 0)
 		return n;
 	uint32_t min = m->res_min ? m->res_min : m->reslen;
@@ -123,7 +123,13 @@ uint32_t fuse_open_flags(int flags)
 static int type_ok(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFREG: case S_IFDIR: case S_IFLNK: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
 		return 1;
 	default:
 		return 0;
@@ -175,11 +181,15 @@ int fnode_from_entry(struct vfuse *fs, const struct fuse_entry_out *e, struct vn
 static int session_init(struct vfuse *fs)
 {
 	struct fuse_init_in in = {FUSE_KERNEL_VERSION, FUSE_KERNEL_MINOR_VERSION, READAHEAD,
-				  FUSE_BIG_WRITES | FUSE_MAX_PAGES};
+	                          FUSE_BIG_WRITES | FUSE_MAX_PAGES};
 	struct fuse_init_out res = {0};
-	struct fuse_msg m = {.opcode = FUSE_INIT, .arg = &in, .arglen = sizeof(in), .res = &res,
-			     .reslen = sizeof(res), .res_min = FUSE_COMPAT_22_INIT_OUT_SIZE,
-			     .deadline = time_monotonic_ns() + INIT_TIMEOUT_NS};
+	struct fuse_msg m = {.opcode = FUSE_INIT,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .res = &res,
+	                     .reslen = sizeof(res),
+	                     .res_min = FUSE_COMPAT_22_INIT_OUT_SIZE,
+	                     .deadline = time_monotonic_ns() + INIT_TIMEOUT_NS};
 	int err = fuse_send(fs, &m);
 	if (err < 0)
 		return err;
@@ -187,7 +197,9 @@ static int session_init(struct vfuse *fs)
 		kprintf("virtio-fs: the device speaks FUSE %u.%u, not 7.x\n", res.major, res.minor);
 		return -EPROTO;
 	}
-	fs->max_io = res.max_write < IO_MIN ? IO_MIN : res.max_write > IO_MAX ? IO_MAX : res.max_write;
+	fs->max_io = res.max_write < IO_MIN   ? IO_MIN
+	             : res.max_write > IO_MAX ? IO_MAX
+	                                      : res.max_write;
 	return 0;
 }
 
@@ -226,7 +238,8 @@ static int boot_mounts(struct vfs_boot_mount *bm)
 	for (int i = 0; i < nr_reqs; i++) {
 		int err = mount_one(&reqs[i]);
 		if (err < 0) {
-			kprintf("virtio-fs: %s:%s not mounted (%d)\n", reqs[i].tag, reqs[i].path, err);
+			kprintf("virtio-fs: %s:%s not mounted (%d)\n", reqs[i].tag, reqs[i].path,
+			        err);
 			first_err = first_err ? first_err : err;
 		}
 	}

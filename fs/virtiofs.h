@@ -39,7 +39,7 @@ struct fuse_msg {
 	const void *arg; /* the opcode's fixed argument */
 	uint32_t arglen;
 	const char *name, *name2; /* sent with their NULs, after arg */
-	const void *data;	  /* a payload the device reads (WRITE) */
+	const void *data;         /* a payload the device reads (WRITE) */
 	uint32_t datalen;
 	void *res; /* the fixed result: exactly reslen bytes (at least res_min if set) */
 	uint32_t reslen, res_min;

@@ -13,10 +13,10 @@
 #include "virtiofs.h"
 #include "vfs_priv.h"
 
-#define DIRBUF	      4096
-#define READLINK_BUF  4096 /* Linux's PATH_MAX: the device sends the whole target */
-#define FH(p)	      ((uint64_t)(uintptr_t)(p))
-#define FH_PTR(fh)    ((void *)(uintptr_t)(fh))
+#define DIRBUF       4096
+#define READLINK_BUF 4096 /* Linux's PATH_MAX: the device sends the whole target */
+#define FH(p)        ((uint64_t)(uintptr_t)(p))
+#define FH_PTR(fh)   ((void *)(uintptr_t)(fh))
 
 static struct vfuse *fs_of(struct vnode *vn)
 {
@@ -26,8 +26,11 @@ static struct vfuse *fs_of(struct vnode *vn)
 static int vf_lookup(struct vnode *dir, const char *name, struct vnode **out)
 {
 	struct fuse_entry_out e;
-	struct fuse_msg m = {.opcode = FUSE_LOOKUP, .nodeid = dir->ino, .name = name, .res = &e,
-			     .reslen = sizeof(e)};
+	struct fuse_msg m = {.opcode = FUSE_LOOKUP,
+	                     .nodeid = dir->ino,
+	                     .name = name,
+	                     .res = &e,
+	                     .reslen = sizeof(e)};
 	int err = fuse_send(fs_of(dir), &m);
 	return err < 0 ? err : fnode_from_entry(fs_of(dir), &e, out);
 }
@@ -35,21 +38,28 @@ static int vf_lookup(struct vnode *dir, const char *name, struct vnode **out)
 static int vf_release_fh(struct vfuse *fs, uint64_t nodeid, uint64_t fh, int flags, int dir)
 {
 	struct fuse_release_in in = {.fh = fh, .flags = fuse_open_flags(flags)};
-	struct fuse_msg m = {.opcode = dir ? FUSE_RELEASEDIR : FUSE_RELEASE, .nodeid = nodeid,
-			     .arg = &in, .arglen = sizeof(in)};
+	struct fuse_msg m = {.opcode = dir ? FUSE_RELEASEDIR : FUSE_RELEASE,
+	                     .nodeid = nodeid,
+	                     .arg = &in,
+	                     .arglen = sizeof(in)};
 	return fuse_send(fs, &m);
 }
 
 static int vf_create(struct vnode *dir, const char *name, uint32_t mode, int flags,
-		     struct vnode **out, void **fh)
+                     struct vnode **out, void **fh)
 {
 	struct fuse_create_in in = {.flags = fuse_open_flags(flags | O_CREAT), .mode = mode};
 	struct {
 		struct fuse_entry_out e;
 		struct fuse_open_out o;
 	} res;
-	struct fuse_msg m = {.opcode = FUSE_CREATE, .nodeid = dir->ino, .arg = &in,
-			     .arglen = sizeof(in), .name = name, .res = &res, .reslen = sizeof(res)};
+	struct fuse_msg m = {.opcode = FUSE_CREATE,
+	                     .nodeid = dir->ino,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .name = name,
+	                     .res = &res,
+	                     .reslen = sizeof(res)};
 	int err = fuse_send(fs_of(dir), &m);
 	if (err < 0)
 		return err;
@@ -82,23 +92,29 @@ static int entry_op(struct vnode *dir, struct fuse_msg *m)
 static int vf_mkdir(struct vnode *dir, const char *name, uint32_t mode)
 {
 	struct fuse_mkdir_in in = {.mode = mode};
-	struct fuse_msg m = {.opcode = FUSE_MKDIR, .nodeid = dir->ino, .arg = &in,
-			     .arglen = sizeof(in), .name = name};
+	struct fuse_msg m = {.opcode = FUSE_MKDIR,
+	                     .nodeid = dir->ino,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .name = name};
 	return entry_op(dir, &m);
 }
 
 static int vf_symlink(struct vnode *dir, const char *name, const char *target)
 {
-	struct fuse_msg m = {.opcode = FUSE_SYMLINK, .nodeid = dir->ino, .name = name,
-			     .name2 = target};
+	struct fuse_msg m = {
+	    .opcode = FUSE_SYMLINK, .nodeid = dir->ino, .name = name, .name2 = target};
 	return entry_op(dir, &m);
 }
 
 static int vf_link(struct vnode *vn, struct vnode *dir, const char *name)
 {
 	struct fuse_link_in in = {.oldnodeid = vn->ino};
-	struct fuse_msg m = {.opcode = FUSE_LINK, .nodeid = dir->ino, .arg = &in,
-			     .arglen = sizeof(in), .name = name};
+	struct fuse_msg m = {.opcode = FUSE_LINK,
+	                     .nodeid = dir->ino,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .name = name};
 	return entry_op(dir, &m);
 }
 
@@ -117,14 +133,18 @@ static int vf_rmdir(struct vnode *dir, const char *name)
 static int vf_rename(struct vnode *odir, const char *oname, struct vnode *ndir, const char *nname)
 {
 	struct fuse_rename_in in = {.newdir = ndir->ino};
-	struct fuse_msg m = {.opcode = FUSE_RENAME, .nodeid = odir->ino, .arg = &in,
-			     .arglen = sizeof(in), .name = oname, .name2 = nname};
+	struct fuse_msg m = {.opcode = FUSE_RENAME,
+	                     .nodeid = odir->ino,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .name = oname,
+	                     .name2 = nname};
 	return fuse_send(fs_of(odir), &m);
 }
 
 /* One fuse_dirent at p (avail bytes): checked, passed to fill; its size, or -EIO. */
 static int dirent_take(const char *p, size_t avail, vfs_filldir_fn fill, void *ctx, int *stop,
-		       uint64_t *next)
+                       uint64_t *next)
 {
 	const struct fuse_dirent *d = (const void *)p;
 	size_t head = offsetof(struct fuse_dirent, name);
@@ -159,8 +179,12 @@ static int vf_readdir(struct vnode *dir, void *fh, uint64_t cookie, vfs_filldir_
 	int r;
 	for (;;) {
 		struct fuse_read_in in = {.fh = FH(fh), .offset = cookie, .size = DIRBUF};
-		struct fuse_msg m = {.opcode = FUSE_READDIR, .nodeid = dir->ino, .arg = &in,
-				     .arglen = sizeof(in), .buf = buf, .buflen = DIRBUF};
+		struct fuse_msg m = {.opcode = FUSE_READDIR,
+		                     .nodeid = dir->ino,
+		                     .arg = &in,
+		                     .arglen = sizeof(in),
+		                     .buf = buf,
+		                     .buflen = DIRBUF};
 		r = fuse_send(fs_of(dir), &m);
 		if (r <= 0)
 			break; /* an error, or 0: the end */
@@ -189,8 +213,8 @@ static int attr_reply(struct vnode *vn, struct fuse_msg *m, struct vattr *va)
 static int vf_getattr(struct vnode *vn, struct vattr *va)
 {
 	struct fuse_getattr_in in = {0};
-	struct fuse_msg m = {.opcode = FUSE_GETATTR, .nodeid = vn->ino, .arg = &in,
-			     .arglen = sizeof(in)};
+	struct fuse_msg m = {
+	    .opcode = FUSE_GETATTR, .nodeid = vn->ino, .arg = &in, .arglen = sizeof(in)};
 	return attr_reply(vn, &m, va);
 }
 
@@ -198,24 +222,24 @@ static int vf_setattr(struct vnode *vn, const struct vattr *va, unsigned mask)
 {
 	struct fuse_setattr_in in = {.mode = va->mode & 07777, .uid = va->uid, .gid = va->gid};
 	in.valid = ((mask & VATTR_MODE) ? FATTR_MODE : 0) | ((mask & VATTR_UID) ? FATTR_UID : 0) |
-		   ((mask & VATTR_GID) ? FATTR_GID : 0) | ((mask & VATTR_ATIME) ? FATTR_ATIME : 0) |
-		   ((mask & VATTR_MTIME) ? FATTR_MTIME : 0) |
-		   ((mask & VATTR_ATIME_NOW) ? FATTR_ATIME | FATTR_ATIME_NOW : 0) |
-		   ((mask & VATTR_MTIME_NOW) ? FATTR_MTIME | FATTR_MTIME_NOW : 0);
+	           ((mask & VATTR_GID) ? FATTR_GID : 0) | ((mask & VATTR_ATIME) ? FATTR_ATIME : 0) |
+	           ((mask & VATTR_MTIME) ? FATTR_MTIME : 0) |
+	           ((mask & VATTR_ATIME_NOW) ? FATTR_ATIME | FATTR_ATIME_NOW : 0) |
+	           ((mask & VATTR_MTIME_NOW) ? FATTR_MTIME | FATTR_MTIME_NOW : 0);
 	in.atime = (uint64_t)va->atime.tv_sec;
 	in.atimensec = (uint32_t)va->atime.tv_nsec;
 	in.mtime = (uint64_t)va->mtime.tv_sec;
 	in.mtimensec = (uint32_t)va->mtime.tv_nsec;
-	struct fuse_msg m = {.opcode = FUSE_SETATTR, .nodeid = vn->ino, .arg = &in,
-			     .arglen = sizeof(in)};
+	struct fuse_msg m = {
+	    .opcode = FUSE_SETATTR, .nodeid = vn->ino, .arg = &in, .arglen = sizeof(in)};
 	return attr_reply(vn, &m, NULL);
 }
 
 static int vf_truncate(struct vnode *vn, void *fh, uint64_t len)
 {
 	struct fuse_setattr_in in = {.valid = FATTR_SIZE, .size = len};
-	struct fuse_msg m = {.opcode = FUSE_SETATTR, .nodeid = vn->ino, .arg = &in,
-			     .arglen = sizeof(in)};
+	struct fuse_msg m = {
+	    .opcode = FUSE_SETATTR, .nodeid = vn->ino, .arg = &in, .arglen = sizeof(in)};
 	return attr_reply(vn, &m, NULL);
 }
 
@@ -224,8 +248,8 @@ static ssize_t vf_readlink(struct vnode *vn, char *buf, size_t size)
 	char *tmp = malloc(READLINK_BUF);
 	if (!tmp)
 		return -ENOMEM;
-	struct fuse_msg m = {.opcode = FUSE_READLINK, .nodeid = vn->ino, .buf = tmp,
-			     .buflen = READLINK_BUF};
+	struct fuse_msg m = {
+	    .opcode = FUSE_READLINK, .nodeid = vn->ino, .buf = tmp, .buflen = READLINK_BUF};
 	int n = fuse_send(fs_of(vn), &m);
 	if (n > 0 && memchr(tmp, '\0', (size_t)n))
 		n = -EIO;
@@ -238,14 +262,20 @@ static ssize_t vf_readlink(struct vnode *vn, char *buf, size_t size)
 static int vf_statfs(struct vnode *vn, struct vfs_statfs *st)
 {
 	struct fuse_statfs_out o;
-	struct fuse_msg m = {.opcode = FUSE_STATFS, .nodeid = vn->ino, .res = &o, .reslen = sizeof(o)};
+	struct fuse_msg m = {
+	    .opcode = FUSE_STATFS, .nodeid = vn->ino, .res = &o, .reslen = sizeof(o)};
 	int err = fuse_send(fs_of(vn), &m);
 	if (err < 0)
 		return err;
-	*st = (struct vfs_statfs){.blocks = o.st.blocks, .bfree = o.st.bfree, .bavail = o.st.bavail,
-				  .files = o.st.files, .ffree = o.st.ffree, .bsize = o.st.bsize,
-				  .frsize = o.st.frsize, .namemax = o.st.namelen,
-				  .fsid = 0x65735546 /* Linux's FUSE_SUPER_MAGIC */};
+	*st = (struct vfs_statfs){.blocks = o.st.blocks,
+	                          .bfree = o.st.bfree,
+	                          .bavail = o.st.bavail,
+	                          .files = o.st.files,
+	                          .ffree = o.st.ffree,
+	                          .bsize = o.st.bsize,
+	                          .frsize = o.st.frsize,
+	                          .namemax = o.st.namelen,
+	                          .fsid = 0x65735546 /* Linux's FUSE_SUPER_MAGIC */};
 	return 0;
 }
 
@@ -254,8 +284,12 @@ static int vf_open(struct vnode *vn, int flags, void **fh)
 	int dir = vn->type == S_IFDIR;
 	struct fuse_open_in in = {.flags = dir ? 0 : fuse_open_flags(flags & ~(O_CREAT | O_EXCL))};
 	struct fuse_open_out o;
-	struct fuse_msg m = {.opcode = dir ? FUSE_OPENDIR : FUSE_OPEN, .nodeid = vn->ino,
-			     .arg = &in, .arglen = sizeof(in), .res = &o, .reslen = sizeof(o)};
+	struct fuse_msg m = {.opcode = dir ? FUSE_OPENDIR : FUSE_OPEN,
+	                     .nodeid = vn->ino,
+	                     .arg = &in,
+	                     .arglen = sizeof(in),
+	                     .res = &o,
+	                     .reslen = sizeof(o)};
 	int err = fuse_send(fs_of(vn), &m);
 	if (err == 0)
 		*fh = FH_PTR(o.fh);
@@ -267,8 +301,8 @@ static void vf_close(struct vnode *vn, void *fh, int flags)
 	int dir = vn->type == S_IFDIR;
 	if (!dir) {
 		struct fuse_flush_in in = {.fh = FH(fh)};
-		struct fuse_msg m = {.opcode = FUSE_FLUSH, .nodeid = vn->ino, .arg = &in,
-				     .arglen = sizeof(in)};
+		struct fuse_msg m = {
+		    .opcode = FUSE_FLUSH, .nodeid = vn->ino, .arg = &in, .arglen = sizeof(in)};
 		fuse_send(fs_of(vn), &m); /* close() has no way to report it */
 	}
 	vf_release_fh(fs_of(vn), vn->ino, FH(fh), flags, dir);
@@ -281,8 +315,12 @@ static ssize_t vf_read(struct vnode *vn, void *fh, void *buf, size_t len, uint64
 	while (done < len) {
 		uint32_t chunk = len - done < fs->max_io ? (uint32_t)(len - done) : fs->max_io;
 		struct fuse_read_in in = {.fh = FH(fh), .offset = off + done, .size = chunk};
-		struct fuse_msg m = {.opcode = FUSE_READ, .nodeid = vn->ino, .arg = &in,
-				     .arglen = sizeof(in), .buf = (char *)buf + done, .buflen = chunk};
+		struct fuse_msg m = {.opcode = FUSE_READ,
+		                     .nodeid = vn->ino,
+		                     .arg = &in,
+		                     .arglen = sizeof(in),
+		                     .buf = (char *)buf + done,
+		                     .buflen = chunk};
 		int n = fuse_send(fs, &m);
 		if (n < 0)
 			return done ? (ssize_t)done : n;
@@ -301,9 +339,14 @@ static ssize_t vf_write(struct vnode *vn, void *fh, const void *buf, size_t len,
 		uint32_t chunk = len - done < fs->max_io ? (uint32_t)(len - done) : fs->max_io;
 		struct fuse_write_in in = {.fh = FH(fh), .offset = off + done, .size = chunk};
 		struct fuse_write_out o;
-		struct fuse_msg m = {.opcode = FUSE_WRITE, .nodeid = vn->ino, .arg = &in,
-				     .arglen = sizeof(in), .data = (const char *)buf + done,
-				     .datalen = chunk, .res = &o, .reslen = sizeof(o)};
+		struct fuse_msg m = {.opcode = FUSE_WRITE,
+		                     .nodeid = vn->ino,
+		                     .arg = &in,
+		                     .arglen = sizeof(in),
+		                     .data = (const char *)buf + done,
+		                     .datalen = chunk,
+		                     .res = &o,
+		                     .reslen = sizeof(o)};
 		int err = fuse_send(fs, &m);
 		if (err == 0 && o.size > chunk)
 			err = -EIO; /* wrote more than it was given */
@@ -320,9 +363,10 @@ static int vf_fsync(struct vnode *vn, void *fh, int datasync)
 {
 	if (vn->type == S_IFDIR)
 		return 0; /* directory changes are synchronous on the host */
-	struct fuse_fsync_in in = {.fh = FH(fh), .fsync_flags = datasync ? FUSE_FSYNC_FDATASYNC : 0};
-	struct fuse_msg m = {.opcode = FUSE_FSYNC, .nodeid = vn->ino, .arg = &in,
-			     .arglen = sizeof(in)};
+	struct fuse_fsync_in in = {.fh = FH(fh),
+	                           .fsync_flags = datasync ? FUSE_FSYNC_FDATASYNC : 0};
+	struct fuse_msg m = {
+	    .opcode = FUSE_FSYNC, .nodeid = vn->ino, .arg = &in, .arglen = sizeof(in)};
 	return fuse_send(fs_of(vn), &m);
 }
 
@@ -335,24 +379,24 @@ static void vf_release(struct vnode *vn)
 }
 
 const struct vnode_ops virtiofs_ops = {
-	.lookup = vf_lookup,
-	.create = vf_create,
-	.mkdir = vf_mkdir,
-	.unlink = vf_unlink,
-	.rmdir = vf_rmdir,
-	.rename = vf_rename,
-	.link = vf_link,
-	.symlink = vf_symlink,
-	.readdir = vf_readdir,
-	.getattr = vf_getattr,
-	.setattr = vf_setattr,
-	.truncate = vf_truncate,
-	.readlink = vf_readlink,
-	.statfs = vf_statfs,
-	.open = vf_open,
-	.close = vf_close,
-	.read = vf_read,
-	.write = vf_write,
-	.fsync = vf_fsync,
-	.release = vf_release,
+    .lookup = vf_lookup,
+    .create = vf_create,
+    .mkdir = vf_mkdir,
+    .unlink = vf_unlink,
+    .rmdir = vf_rmdir,
+    .rename = vf_rename,
+    .link = vf_link,
+    .symlink = vf_symlink,
+    .readdir = vf_readdir,
+    .getattr = vf_getattr,
+    .setattr = vf_setattr,
+    .truncate = vf_truncate,
+    .readlink = vf_readlink,
+    .statfs = vf_statfs,
+    .open = vf_open,
+    .close = vf_close,
+    .read = vf_read,
+    .write = vf_write,
+    .fsync = vf_fsync,
+    .release = vf_release,
 };

@@ -15,13 +15,13 @@
 #include <fs/vfs.h>
 #include "glue.h"
 
-#define DIR_BUF	 4096
+#define DIR_BUF  4096
 #define NAME_OFF offsetof(struct vfs_dirent64, d_name)
 
 struct __toro_dir {
 	int fd;
 	size_t pos, end; /* records in buf[pos, end) are not returned yet */
-	long loc;	 /* telldir(): the cookie after the last entry returned */
+	long loc;        /* telldir(): the cookie after the last entry returned */
 	struct dirent ent;
 	char buf[DIR_BUF] __attribute__((aligned(8)));
 };
@@ -175,7 +175,7 @@ static int scandir_add(struct dirent ***list, size_t *n, size_t *cap, const stru
 }
 
 int scandir(const char *dir, struct dirent ***namelist, int (*filter)(const struct dirent *),
-	    int (*compar)(const struct dirent **, const struct dirent **))
+            int (*compar)(const struct dirent **, const struct dirent **))
 {
 	DIR *d = opendir(dir);
 	if (!d)

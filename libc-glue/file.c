@@ -235,7 +235,8 @@ static int times_to_attr(const struct timespec *ts, struct setattr_args *a)
 		return 0;
 	}
 	for (int i = 0; i < 2; i++) {
-		unsigned now = i ? VATTR_MTIME_NOW : VATTR_ATIME_NOW, set = i ? VATTR_MTIME : VATTR_ATIME;
+		unsigned now = i ? VATTR_MTIME_NOW : VATTR_ATIME_NOW,
+		         set = i ? VATTR_MTIME : VATTR_ATIME;
 		if (ts[i].tv_nsec == UTIME_OMIT)
 			continue;
 		if (ts[i].tv_nsec == UTIME_NOW) {

@@ -43,7 +43,7 @@ int fnmatch(const char *pat, const char *s, int flags)
 	while (*s) {
 		const char *p = pat;
 		int period = (flags & FNM_PERIOD) && *s == '.' &&
-			     (s == start || ((flags & FNM_PATHNAME) && s[-1] == '/'));
+		             (s == start || ((flags & FNM_PATHNAME) && s[-1] == '/'));
 		if (*p == '*' && !period) {
 			star_p = ++pat, star_s = s;
 			continue;
@@ -68,7 +68,7 @@ int fnmatch(const char *pat, const char *s, int flags)
 			pat = p + 1, s++;
 			continue;
 		}
-backtrack:
+	backtrack:
 		if (!star_p || ((flags & FNM_PATHNAME) && *star_s == '/'))
 			return FNM_NOMATCH;
 		pat = star_p, s = ++star_s;

@@ -1,8 +1,8 @@
 /*
  * Names in the tree: unlink, rmdir, remove, rename, link, symlink,
  * readlink, and the current directory (getcwd, chdir, fchdir, realpath).
- * newlib's rename() would link and unlink (not atomic) and its remove()
- * would not remove a directory: these replace them.
+ * newlib's rename() would link and unlink (not atomic): this one replaces
+ * it.  remove() is in remove.c, for the linker's sake.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,14 +27,6 @@ int unlink(const char *path)
 int rmdir(const char *path)
 {
 	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
-}
-
-int remove(const char *path)
-{
-	int err = vfs_unlinkat(AT_FDCWD, path, 0);
-	if (err == -EISDIR)
-		err = vfs_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
-	return (int)glue_ret(err);
 }
 
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)

@@ -9,7 +9,7 @@ build=${TORO_BUILD:-$root/build}
 
 # Debian packages the build, the tests and the examples use.
 packages=(gcc binutils make cmake ninja-build qemu-system-x86 newlib-source
-	  ca-certificates xz-utils cpio redis-tools python3)
+	  ca-certificates xz-utils cpio redis-tools python3 curl wrk)
 
 missing=()
 for p in "${packages[@]}"; do

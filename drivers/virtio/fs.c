@@ -25,17 +25,17 @@
 #include <drivers/virtio_fs.h>
 
 #define VIRTIO_FS_MAX_DEVICES 4
-#define HIPRIO_QUEUE	      0
-#define REQUEST_QUEUE	      1
-#define HIPRIO_SIZE	      64
-#define REQUEST_SIZE	      128
+#define HIPRIO_QUEUE          0
+#define REQUEST_QUEUE         1
+#define HIPRIO_SIZE           64
+#define REQUEST_SIZE          128
 #define BAD_REPLY_LOG_MAX     8 /* lines about malformed replies, per device */
 
 /* One request in flight; lives on its caller's stack. */
 struct fs_req {
 	struct ksem done;
-	uint32_t len;	     /* bytes the device wrote */
-	int status;	     /* -EIO if the queue broke before the reply */
+	uint32_t len;        /* bytes the device wrote */
+	int status;          /* -EIO if the queue broke before the reply */
 	struct fs_req *next; /* in dev->inflight */
 };
 
@@ -67,23 +67,40 @@ int virtio_fs_errno(int e)
 	if (e > 0 && e <= 34)
 		return e; /* EPERM..ERANGE: newlib and Linux agree */
 	switch (e) {
-	case 35: return EDEADLK;
-	case 36: return ENAMETOOLONG;
-	case 37: return ENOLCK;
-	case 38: return ENOSYS;
-	case 39: return ENOTEMPTY;
-	case 40: return ELOOP;
-	case 61: return ENODATA;
-	case 71: return EPROTO;
-	case 75: return EOVERFLOW;
-	case 84: return EILSEQ;
-	case 95: return ENOTSUP;
-	case 105: return ENOBUFS;
-	case 110: return ETIMEDOUT;
-	case 116: return ESTALE;
-	case 122: return EDQUOT;
-	case 125: return ECANCELED;
-	default: return EIO;
+	case 35:
+		return EDEADLK;
+	case 36:
+		return ENAMETOOLONG;
+	case 37:
+		return ENOLCK;
+	case 38:
+		return ENOSYS;
+	case 39:
+		return ENOTEMPTY;
+	case 40:
+		return ELOOP;
+	case 61:
+		return ENODATA;
+	case 71:
+		return EPROTO;
+	case 75:
+		return EOVERFLOW;
+	case 84:
+		return EILSEQ;
+	case 95:
+		return ENOTSUP;
+	case 105:
+		return ENOBUFS;
+	case 110:
+		return ETIMEDOUT;
+	case 116:
+		return ESTALE;
+	case 122:
+		return EDQUOT;
+	case 125:
+		return ECANCELED;
+	default:
+		return EIO;
 	}
 }
 
@@ -129,7 +146,7 @@ static int bad_reply(struct virtio_fs *d, const char *why)
 
 /* The result bytes after the header, or the reply's -ERRNO, or -EIO. */
 static int reply_check(struct virtio_fs *d, const struct fuse_out_header *h, uint32_t written,
-		       uint64_t unique)
+                       uint64_t unique)
 {
 	if (written < sizeof(*h))
 		return bad_reply(d, "shorter than its header");
@@ -145,12 +162,13 @@ static int reply_check(struct virtio_fs *d, const struct fuse_out_header *h, uin
 }
 
 static int bufs_check(const struct virtq_buf *in, unsigned nin, const struct virtq_buf *out,
-		      unsigned nout, uint32_t *in_len)
+                      unsigned nout, uint32_t *in_len)
 {
 	uint64_t total = 0;
 	if (!nin || !nout || nin > VIRTIO_FS_MAX_BUFS || nout > VIRTIO_FS_MAX_BUFS)
 		return -EINVAL;
-	if (in[0].len < sizeof(struct fuse_in_header) || out[0].len < sizeof(struct fuse_out_header))
+	if (in[0].len < sizeof(struct fuse_in_header) ||
+	    out[0].len < sizeof(struct fuse_out_header))
 		return -EINVAL;
 	for (unsigned i = 0; i < nin; i++)
 		total += in[i].len;
@@ -162,7 +180,7 @@ static int bufs_check(const struct virtq_buf *in, unsigned nin, const struct vir
 
 /* Puts the chain on the request queue; 0, or -EIO if the queue is broken. */
 static int rq_submit(struct virtio_fs *d, struct fs_req *r, const struct virtq_buf *in,
-		     unsigned nin, const struct virtq_buf *out, unsigned nout)
+                     unsigned nin, const struct virtq_buf *out, unsigned nout)
 {
 	struct virtq_buf bufs[2 * VIRTIO_FS_MAX_BUFS];
 	for (unsigned i = 0; i < nin; i++)
@@ -186,13 +204,13 @@ static int req_wait(struct virtio_fs *d, struct fs_req *r, uint64_t deadline)
 	if (ksem_wait(&r->done, deadline) == 0)
 		return r->status;
 	kprintf("virtio-fs: %s: no reply in time; device given up (is virtiofsd running?)\n",
-		d->tag);
+	        d->tag);
 	d->dead = 1;
 	return -EIO;
 }
 
 int virtio_fs_call_until(struct virtio_fs *d, const struct virtq_buf *in, unsigned nin,
-			 const struct virtq_buf *out, unsigned nout, uint64_t deadline)
+                         const struct virtq_buf *out, unsigned nout, uint64_t deadline)
 {
 	uint32_t in_len;
 	int err = bufs_check(in, nin, out, nout, &in_len);
@@ -219,11 +237,11 @@ int virtio_fs_call_until(struct virtio_fs *d, const struct virtq_buf *in, unsign
 	if (err < 0)
 		return err;
 	return reply_check(d, (const struct fuse_out_header *)(uintptr_t)out[0].addr, len,
-			   h->unique);
+	                   h->unique);
 }
 
 int virtio_fs_call(struct virtio_fs *d, const struct virtq_buf *in, unsigned nin,
-		   const struct virtq_buf *out, unsigned nout)
+                   const struct virtq_buf *out, unsigned nout)
 {
 	return virtio_fs_call_until(d, in, nin, out, nout, 0);
 }
@@ -254,8 +272,8 @@ void virtio_fs_forget(struct virtio_fs *d, uint64_t nodeid, uint64_t nlookup)
 	struct forget_msg *m = calloc(1, sizeof(*m));
 	if (!m)
 		return; /* the host keeps the inode a little longer */
-	m->h = (struct fuse_in_header){.len = sizeof(m->h) + sizeof(m->f), .opcode = FUSE_FORGET,
-				       .nodeid = nodeid};
+	m->h = (struct fuse_in_header){
+	    .len = sizeof(m->h) + sizeof(m->f), .opcode = FUSE_FORGET, .nodeid = nodeid};
 	m->h.unique = __atomic_add_fetch(&d->unique, 1, __ATOMIC_RELAXED);
 	m->f.nlookup = nlookup;
 	struct virtq_buf b = {(uintptr_t)m, (uint32_t)m->h.len, 0};
@@ -285,16 +303,18 @@ static int read_config(struct virtio_dev *vdev, char *tag)
 {
 	uint8_t raw[VIRTIO_FS_TAG_LEN];
 	uint32_t nq;
-	int err = virtio_config_read(vdev, offsetof(struct virtio_fs_config, tag), raw, sizeof(raw));
+	int err =
+	    virtio_config_read(vdev, offsetof(struct virtio_fs_config, tag), raw, sizeof(raw));
 	if (err == 0)
-		err = virtio_config_read(vdev, offsetof(struct virtio_fs_config, num_request_queues),
-					 &nq, sizeof(nq));
+		err = virtio_config_read(
+		    vdev, offsetof(struct virtio_fs_config, num_request_queues), &nq, sizeof(nq));
 	if (err < 0)
 		return err;
 	memcpy(tag, raw, sizeof(raw));
 	tag[VIRTIO_FS_TAG_LEN] = '\0';
 	if (!tag[0] || nq == 0) {
-		kprintf("virtio-fs: %s: %s\n", vdev->name, !tag[0] ? "empty tag" : "no request queue");
+		kprintf("virtio-fs: %s: %s\n", vdev->name,
+		        !tag[0] ? "empty tag" : "no request queue");
 		return -EIO;
 	}
 	if (virtio_fs_find(tag)) {
@@ -315,9 +335,10 @@ static int fs_probe(struct virtio_dev *vdev)
 	if (err == 0)
 		err = virtio_queue_setup(vdev, REQUEST_QUEUE, REQUEST_SIZE, rq_done, d, &d->rq);
 	if (err < 0)
-		return err; /* the core resets the device and frees its queues */
+		return err;       /* the core resets the device and frees its queues */
 	virtq_disable_cb(d->hiq); /* reaped when the next FORGET goes out */
-	unsigned per_req = virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 1 : 2 * VIRTIO_FS_MAX_BUFS;
+	unsigned per_req =
+	    virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 1 : 2 * VIRTIO_FS_MAX_BUFS;
 	ksem_init(&d->slots, (long)(virtq_size(d->rq) / per_req));
 	d->vdev = vdev;
 	vdev->priv = d;
@@ -327,9 +348,9 @@ static int fs_probe(struct virtio_dev *vdev)
 }
 
 static const struct virtio_driver virtio_fs_driver = {
-	.name = "virtio-fs",
-	.device_id = VIRTIO_ID_FS,
-	.features = VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC),
-	.probe = fs_probe,
+    .name = "virtio-fs",
+    .device_id = VIRTIO_ID_FS,
+    .features = VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC),
+    .probe = fs_probe,
 };
 VIRTIO_DRIVER(virtio_fs_driver);

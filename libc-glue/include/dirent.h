@@ -14,13 +14,13 @@ extern "C" {
 #endif
 
 #define DT_UNKNOWN 0
-#define DT_FIFO	   1
-#define DT_CHR	   2
-#define DT_DIR	   4
-#define DT_BLK	   6
-#define DT_REG	   8
-#define DT_LNK	   10
-#define DT_SOCK	   12
+#define DT_FIFO    1
+#define DT_CHR     2
+#define DT_DIR     4
+#define DT_BLK     6
+#define DT_REG     8
+#define DT_LNK     10
+#define DT_SOCK    12
 
 #define _DIRENT_HAVE_D_TYPE   1
 #define _DIRENT_HAVE_D_OFF    1
@@ -53,14 +53,14 @@ DIR *opendir(const char *__name);
 DIR *fdopendir(int __fd);
 struct dirent *readdir(DIR *__dir);
 int readdir_r(DIR *__restrict __dir, struct dirent *__restrict __entry,
-	      struct dirent **__restrict __result);
+              struct dirent **__restrict __result);
 void rewinddir(DIR *__dir);
 int closedir(DIR *__dir);
 int dirfd(DIR *__dir);
 long telldir(DIR *__dir);
 void seekdir(DIR *__dir, long __loc);
 int scandir(const char *__dir, struct dirent ***__namelist, int (*__filter)(const struct dirent *),
-	    int (*__compar)(const struct dirent **, const struct dirent **));
+            int (*__compar)(const struct dirent **, const struct dirent **));
 int alphasort(const struct dirent **__a, const struct dirent **__b);
 ssize_t getdents64(int __fd, void *__buf, size_t __count);
 

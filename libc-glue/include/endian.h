@@ -9,9 +9,9 @@
 #include <machine/endian.h>
 
 #define __LITTLE_ENDIAN _LITTLE_ENDIAN
-#define __BIG_ENDIAN	_BIG_ENDIAN
-#define __PDP_ENDIAN	_PDP_ENDIAN
-#define __BYTE_ORDER	_BYTE_ORDER
+#define __BIG_ENDIAN    _BIG_ENDIAN
+#define __PDP_ENDIAN    _PDP_ENDIAN
+#define __BYTE_ORDER    _BYTE_ORDER
 
 #ifndef LITTLE_ENDIAN
 #define LITTLE_ENDIAN _LITTLE_ENDIAN

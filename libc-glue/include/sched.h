@@ -28,12 +28,14 @@ typedef struct {
 } cpu_set_t;
 
 #define __CPU_WORD(cpu) ((cpu) / (8 * sizeof(unsigned long)))
-#define __CPU_BIT(cpu)	(1UL << ((cpu) % (8 * sizeof(unsigned long))))
-#define CPU_ZERO(set)	__builtin_memset((set), 0, sizeof(cpu_set_t))
+#define __CPU_BIT(cpu)  (1UL << ((cpu) % (8 * sizeof(unsigned long))))
+#define CPU_ZERO(set)   __builtin_memset((set), 0, sizeof(cpu_set_t))
 #define CPU_SET(cpu, set)                                                                          \
-	((void)((unsigned)(cpu) < CPU_SETSIZE && ((set)->__bits[__CPU_WORD(cpu)] |= __CPU_BIT(cpu))))
+	((void)((unsigned)(cpu) < CPU_SETSIZE &&                                                   \
+	        ((set)->__bits[__CPU_WORD(cpu)] |= __CPU_BIT(cpu))))
 #define CPU_CLR(cpu, set)                                                                          \
-	((void)((unsigned)(cpu) < CPU_SETSIZE && ((set)->__bits[__CPU_WORD(cpu)] &= ~__CPU_BIT(cpu))))
+	((void)((unsigned)(cpu) < CPU_SETSIZE &&                                                   \
+	        ((set)->__bits[__CPU_WORD(cpu)] &= ~__CPU_BIT(cpu))))
 #define CPU_ISSET(cpu, set)                                                                        \
 	((unsigned)(cpu) < CPU_SETSIZE && ((set)->__bits[__CPU_WORD(cpu)] & __CPU_BIT(cpu)) != 0)
 int __sched_cpucount(size_t setsize, const cpu_set_t *set);

@@ -10,14 +10,14 @@
 #define LOG_EMERG   0
 #define LOG_ALERT   1
 #define LOG_CRIT    2
-#define LOG_ERR	    3
+#define LOG_ERR     3
 #define LOG_WARNING 4
 #define LOG_NOTICE  5
 #define LOG_INFO    6
 #define LOG_DEBUG   7
 
-#define LOG_PRIMASK	 0x07
-#define LOG_PRI(p)	 ((p) & LOG_PRIMASK)
+#define LOG_PRIMASK       0x07
+#define LOG_PRI(p)        ((p)&LOG_PRIMASK)
 #define LOG_MAKEPRI(f, p) ((f) | (p))
 
 #define LOG_KERN     (0 << 3)
@@ -26,12 +26,12 @@
 #define LOG_DAEMON   (3 << 3)
 #define LOG_AUTH     (4 << 3)
 #define LOG_SYSLOG   (5 << 3)
-#define LOG_LPR	     (6 << 3)
+#define LOG_LPR      (6 << 3)
 #define LOG_NEWS     (7 << 3)
 #define LOG_UUCP     (8 << 3)
 #define LOG_CRON     (9 << 3)
 #define LOG_AUTHPRIV (10 << 3)
-#define LOG_FTP	     (11 << 3)
+#define LOG_FTP      (11 << 3)
 #define LOG_LOCAL0   (16 << 3)
 #define LOG_LOCAL1   (17 << 3)
 #define LOG_LOCAL2   (18 << 3)
@@ -46,7 +46,7 @@
 #define LOG_UPTO(pri) ((1 << ((pri) + 1)) - 1)
 
 /* openlog() options: accepted; LOG_PID adds the (constant) pid */
-#define LOG_PID	   0x01
+#define LOG_PID    0x01
 #define LOG_CONS   0x02
 #define LOG_ODELAY 0x04
 #define LOG_NDELAY 0x08

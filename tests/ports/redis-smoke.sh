@@ -14,40 +14,24 @@ img=$1
 toro_run=$2
 logdir=$3
 boot_wait=${REDIS_SMOKE_BOOT_WAIT:-60} # seconds to the first PONG
-export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
 mkdir -p "$logdir"
 log=$logdir/redis-smoke.log
 : >"$log"
+vm_extra=()
 
 fail() { # code message
 	echo "redis-smoke: FAILED: $2 (console: $log)" >&2
 	exit "$1"
 }
+. "$(dirname "$0")/redis-vm.sh"
 command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null ||
 	fail 2 "redis-cli/redis-benchmark missing (tools/bootstrap.sh installs redis-tools)"
 [[ -f $img ]] || fail 2 "no image $img"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-
-# setsid: toro-run, timeout and QEMU form one process group we can stop.
-setsid "$toro_run" "$img" -m 256M -k toro.stack=1M --net user --fwd "$port:6379" --timeout 600 \
-	-- --port 6379 --save "" --appendonly no --protected-mode no >>"$log" 2>&1 &
-vm=$!
-cleanup() {
-	kill -- -"$vm" 2>/dev/null
-	wait "$vm" 2>/dev/null
-}
-trap cleanup EXIT
-
-cli() { timeout 30 redis-cli -p "$port" "$@"; }
-
-for ((i = 0; i < boot_wait; i++)); do
-	[[ $(cli ping 2>/dev/null) == PONG ]] && break
-	kill -0 "$vm" 2>/dev/null || fail 3 "the VM ended before answering PING"
-	sleep 1
-done
-[[ $(cli ping 2>/dev/null) == PONG ]] || fail 3 "no PONG within ${boot_wait}s"
-echo "redis-smoke: PONG after ~${i}s"
+port=$(free_port)
+redis_vm_start "$port" --save "" --appendonly no
+redis_vm_wait_pong "$boot_wait" 3
+echo "redis-smoke: PONG"
 
 checks=0
 expect() { # code "expected output" redis-cli args...
@@ -102,14 +86,7 @@ echo "$bench" | grep -qi 'error' && fail 32 "redis-benchmark reported errors"
 expect 33 PONG ping
 
 cli shutdown nosave >/dev/null 2>&1
-for ((i = 0; i < 60; i++)); do
-	kill -0 "$vm" 2>/dev/null || break
-	sleep 1
-done
-kill -0 "$vm" 2>/dev/null && fail 40 "the VM still runs 60s after SHUTDOWN NOSAVE"
-wait "$vm"
-status=$?
-trap - EXIT
-[[ $status == 0 ]] || fail 41 "the VM ended with status $status, not 0"
+redis_vm_wait_exit 60 40
+[[ $vm_status == 0 ]] || fail 41 "the VM ended with status $vm_status, not 0"
 grep -q 'Redis is now ready to exit' "$log" || fail 42 "no shutdown message on the console"
 echo "redis-smoke: SUCCESS"

@@ -66,26 +66,33 @@ static int check_initrd(void)
 	struct stat st;
 	char buf[64];
 	CHECK("config-read", 1, file_is("/etc/app.conf", "name=toro\nport=8080\n"));
-	CHECK("config-attrs", 2, stat("/etc/app.conf", &st) == 0 && (st.st_mode & 07777) == 0644 &&
-					 st.st_mtime == 1600000000 && st.st_size == 20);
-	CHECK("empty-file", 3, stat("/etc/empty", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
+	CHECK("config-attrs", 2,
+	      stat("/etc/app.conf", &st) == 0 && (st.st_mode & 07777) == 0644 &&
+	          st.st_mtime == 1600000000 && st.st_size == 20);
+	CHECK("empty-file", 3,
+	      stat("/etc/empty", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0);
 	CHECK("big-file", 4, big_ok());
 	CHECK("exec-mode", 5, stat("/bin/tool", &st) == 0 && (st.st_mode & 0777) == 0755);
-	CHECK("dir-mode", 6, stat("/data", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
+	CHECK("dir-mode", 6,
+	      stat("/data", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
 	ssize_t n = readlink("/etc/link.conf", buf, sizeof(buf));
-	CHECK("symlink", 7, n == 8 && memcmp(buf, "app.conf", 8) == 0 && file_is("/etc/link.conf", "name=toro\nport=8080\n"));
+	CHECK("symlink", 7,
+	      n == 8 && memcmp(buf, "app.conf", 8) == 0 &&
+	          file_is("/etc/link.conf", "name=toro\nport=8080\n"));
 	CHECK("abs-symlink", 8, file_is("/abs.conf", "name=toro\nport=8080\n"));
 	CHECK("deep-dir", 9, file_is("/doc/deep/readme.txt", "deep\n"));
 	static const char *const etc[] = {"app.conf", "empty", "link.conf"};
 	CHECK("readdir-etc", 10, dir_has("/etc", etc, 3));
 	int fd = open("/etc/app.conf", O_WRONLY | O_APPEND);
-	CHECK("write-initrd-file", 11, fd >= 0 && write(fd, "x=1\n", 4) == 4 && close(fd) == 0 &&
-					   file_is("/etc/app.conf", "name=toro\nport=8080\nx=1\n"));
+	CHECK("write-initrd-file", 11,
+	      fd >= 0 && write(fd, "x=1\n", 4) == 4 && close(fd) == 0 &&
+	          file_is("/etc/app.conf", "name=toro\nport=8080\nx=1\n"));
 	fd = open("/etc/new.conf", O_WRONLY | O_CREAT | O_EXCL, 0600);
-	CHECK("create-at-runtime", 12, fd >= 0 && write(fd, "new\n", 4) == 4 && close(fd) == 0 &&
-					   file_is("/etc/new.conf", "new\n"));
-	CHECK("unlink-initrd-file", 13, unlink("/bin/tool") == 0 && access("/bin/tool", F_OK) < 0 &&
-					    big_ok());
+	CHECK("create-at-runtime", 12,
+	      fd >= 0 && write(fd, "new\n", 4) == 4 && close(fd) == 0 &&
+	          file_is("/etc/new.conf", "new\n"));
+	CHECK("unlink-initrd-file", 13,
+	      unlink("/bin/tool") == 0 && access("/bin/tool", F_OK) < 0 && big_ok());
 	CHECK("dev-mounted", 14, stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
 	return vmtest_success();
 }
@@ -103,16 +110,20 @@ static int check_dev(void)
 	unsigned char a[64], b[64];
 	struct stat st;
 	int fd = open("/dev/null", O_RDWR);
-	CHECK("null", 1, fd >= 0 && read(fd, a, sizeof(a)) == 0 && write(fd, a, sizeof(a)) == sizeof(a));
-	CHECK("null-stat", 2, fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == ((1 << 8) | 3));
+	CHECK("null", 1,
+	      fd >= 0 && read(fd, a, sizeof(a)) == 0 && write(fd, a, sizeof(a)) == sizeof(a));
+	CHECK("null-stat", 2,
+	      fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == ((1 << 8) | 3));
 	close(fd);
 	memset(a, 0xff, sizeof(a));
 	fd = open("/dev/zero", O_RDONLY);
 	CHECK("zero", 3, fd >= 0 && read(fd, a, sizeof(a)) == sizeof(a) && all_zero(a, sizeof(a)));
 	close(fd);
 	fd = open("/dev/urandom", O_RDONLY);
-	CHECK("urandom", 4, fd >= 0 && read(fd, a, sizeof(a)) == sizeof(a) && read(fd, b, sizeof(b)) == sizeof(b) &&
-				 memcmp(a, b, sizeof(a)) != 0 && !all_zero(a, sizeof(a)));
+	CHECK("urandom", 4,
+	      fd >= 0 && read(fd, a, sizeof(a)) == sizeof(a) &&
+	          read(fd, b, sizeof(b)) == sizeof(b) && memcmp(a, b, sizeof(a)) != 0 &&
+	          !all_zero(a, sizeof(a)));
 	close(fd);
 	printf("urandom: ");
 	for (int i = 0; i < 16; i++)
@@ -132,8 +143,8 @@ static int check_dev(void)
 	CHECK("stderr", 9, fd >= 0 && write(fd, "via /dev/stderr\n", 16) == 16 && close(fd) == 0);
 	fd = open("/dev/stdin", O_RDONLY);
 	CHECK("stdin", 10, fd >= 0 && fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && close(fd) == 0);
-	static const char *const devs[] = {"null", "zero", "random", "urandom", "console",
-					   "tty", "stdin", "stdout", "stderr"};
+	static const char *const devs[] = {"null", "zero",  "random", "urandom", "console",
+	                                   "tty",  "stdin", "stdout", "stderr"};
 	CHECK("readdir-dev", 11, dir_has("/dev", devs, 9));
 	CHECK("dev-no-create", 12, open("/dev/newfile", O_CREAT | O_WRONLY, 0644) < 0);
 	CHECK("dev-enoent", 13, open("/dev/nothing", O_RDONLY) < 0 && errno == ENOENT);

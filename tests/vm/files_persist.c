@@ -38,7 +38,8 @@ static int do_check(void)
 	char buf[128] = {0};
 	int fd = open(state, O_RDONLY);
 	CHECK("open-state", 1, fd >= 0);
-	CHECK("state-data", 2, read(fd, buf, sizeof(buf)) == (ssize_t)strlen(DATA) && strcmp(buf, DATA) == 0);
+	CHECK("state-data", 2,
+	      read(fd, buf, sizeof(buf)) == (ssize_t)strlen(DATA) && strcmp(buf, DATA) == 0);
 	CHECK("tmp-gone", 3, access(tmp, F_OK) < 0 && errno == ENOENT);
 	return vmtest_success();
 }

@@ -18,7 +18,7 @@
 
 #define FILE_SIZE   (192 * 1024)
 #define SHARED_SIZE (256 * 1024)
-#define ROUNDS	    3
+#define ROUNDS      3
 #define MAX_THREADS 16
 
 static const char *dir;

@@ -23,8 +23,7 @@ chmod 0755 "$tree/bin/tool"
 chmod 0644 "$tree/etc/app.conf"
 chmod 0700 "$tree/data"
 # 300000 bytes, byte i = i % 251: checked in the guest
-python3 -c 'import sys; sys.stdout.buffer.write(bytes(i % 251 for i in range(300000)))' \
-	>"$tree/data/big.bin"
+perl -e 'print pack("C*", map { $_ % 251 } 0 .. 299999)' >"$tree/data/big.bin"
 ln -s app.conf "$tree/etc/link.conf"
 ln -s /etc/app.conf "$tree/abs.conf"
 ln -s usr/share/doc "$tree/doc"

@@ -11,9 +11,9 @@
 
 #include <stdint.h>
 
-#define FUSE_KERNEL_VERSION	  7
+#define FUSE_KERNEL_VERSION       7
 #define FUSE_KERNEL_MINOR_VERSION 31
-#define FUSE_ROOT_ID		  1
+#define FUSE_ROOT_ID              1
 
 enum fuse_opcode {
 	FUSE_LOOKUP = 1,
@@ -42,19 +42,19 @@ enum fuse_opcode {
 };
 
 /* fuse_init_in/out flags */
-#define FUSE_ASYNC_READ	    (1u << 0)
+#define FUSE_ASYNC_READ     (1u << 0)
 #define FUSE_ATOMIC_O_TRUNC (1u << 3)
-#define FUSE_BIG_WRITES	    (1u << 5)
-#define FUSE_MAX_PAGES	    (1u << 22)
+#define FUSE_BIG_WRITES     (1u << 5)
+#define FUSE_MAX_PAGES      (1u << 22)
 
 /* fuse_setattr_in.valid */
-#define FATTR_MODE	(1u << 0)
-#define FATTR_UID	(1u << 1)
-#define FATTR_GID	(1u << 2)
-#define FATTR_SIZE	(1u << 3)
-#define FATTR_ATIME	(1u << 4)
-#define FATTR_MTIME	(1u << 5)
-#define FATTR_FH	(1u << 6)
+#define FATTR_MODE      (1u << 0)
+#define FATTR_UID       (1u << 1)
+#define FATTR_GID       (1u << 2)
+#define FATTR_SIZE      (1u << 3)
+#define FATTR_ATIME     (1u << 4)
+#define FATTR_MTIME     (1u << 5)
+#define FATTR_FH        (1u << 6)
 #define FATTR_ATIME_NOW (1u << 7)
 #define FATTR_MTIME_NOW (1u << 8)
 

@@ -41,7 +41,7 @@ struct virtio_fs *virtio_fs_find(const char *tag);
  * or error field) or the device broke the queue protocol.
  */
 int virtio_fs_call(struct virtio_fs *dev, const struct virtq_buf *in, unsigned nin,
-		   const struct virtq_buf *out, unsigned nout);
+                   const struct virtq_buf *out, unsigned nout);
 
 /*
  * The same with a deadline (monotonic ns, 0: none), for a first request to
@@ -50,7 +50,7 @@ int virtio_fs_call(struct virtio_fs *dev, const struct virtq_buf *in, unsigned n
  * the device's (the caller must not reuse or free them).
  */
 int virtio_fs_call_until(struct virtio_fs *dev, const struct virtq_buf *in, unsigned nin,
-			 const struct virtq_buf *out, unsigned nout, uint64_t deadline);
+                         const struct virtq_buf *out, unsigned nout, uint64_t deadline);
 
 /* 1 if a call timed out and the device was given up. */
 int virtio_fs_is_dead(const struct virtio_fs *dev);

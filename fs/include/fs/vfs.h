@@ -34,30 +34,30 @@
 
 struct file;
 
-#define VFS_PATH_MAX	1024 /* bytes with the NUL: newlib's PATH_MAX */
-#define VFS_NAME_MAX	255
+#define VFS_PATH_MAX    1024 /* bytes with the NUL: newlib's PATH_MAX */
+#define VFS_NAME_MAX    255
 #define VFS_SYMLOOP_MAX 40
 
 /* Attributes of a node, wider than newlib's struct stat (16-bit st_ino). */
 struct vattr {
-	uint64_t dev;	  /* the mount's number */
+	uint64_t dev; /* the mount's number */
 	uint64_t ino;
-	uint64_t size;	  /* bytes */
-	uint64_t blocks;  /* 512-byte units */
-	uint32_t mode;	  /* S_IFMT type and permission bits */
+	uint64_t size;   /* bytes */
+	uint64_t blocks; /* 512-byte units */
+	uint32_t mode;   /* S_IFMT type and permission bits */
 	uint32_t nlink;
 	uint32_t uid, gid;
-	uint32_t rdev;	  /* device nodes: major << 8 | minor */
+	uint32_t rdev;    /* device nodes: major << 8 | minor */
 	uint32_t blksize; /* preferred I/O size */
 	struct timespec atime, mtime, ctime;
 };
 
 /* vfs_setattrat() and vnode setattr masks */
-#define VATTR_MODE	0x01
-#define VATTR_UID	0x02
-#define VATTR_GID	0x04
-#define VATTR_ATIME	0x08 /* va->atime */
-#define VATTR_MTIME	0x10 /* va->mtime */
+#define VATTR_MODE      0x01
+#define VATTR_UID       0x02
+#define VATTR_GID       0x04
+#define VATTR_ATIME     0x08 /* va->atime */
+#define VATTR_MTIME     0x10 /* va->mtime */
 #define VATTR_ATIME_NOW 0x20 /* the current time, not va->atime */
 #define VATTR_MTIME_NOW 0x40
 

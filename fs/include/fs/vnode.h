@@ -34,26 +34,26 @@ struct file;
  * readdir's callback: one entry, and the cookie that resumes after it.
  * Returns nonzero to stop (the caller's buffer is full).
  */
-typedef int (*vfs_filldir_fn)(void *ctx, const char *name, size_t len, uint64_t ino,
-			      unsigned dtype, uint64_t next);
+typedef int (*vfs_filldir_fn)(void *ctx, const char *name, size_t len, uint64_t ino, unsigned dtype,
+                              uint64_t next);
 
 struct vnode_ops {
 	/* Directories */
 	int (*lookup)(struct vnode *dir, const char *name, struct vnode **out);
 	/* A regular file, opened with flags (O_*): sets *out and the open handle *fh. */
 	int (*create)(struct vnode *dir, const char *name, uint32_t mode, int flags,
-		      struct vnode **out, void **fh);
+	              struct vnode **out, void **fh);
 	int (*mkdir)(struct vnode *dir, const char *name, uint32_t mode);
 	int (*unlink)(struct vnode *dir, const char *name);
 	int (*rmdir)(struct vnode *dir, const char *name);
 	/* Replaces an existing target of a compatible type atomically. */
 	int (*rename)(struct vnode *olddir, const char *oldname, struct vnode *newdir,
-		      const char *newname);
+	              const char *newname);
 	int (*link)(struct vnode *vn, struct vnode *dir, const char *name);
 	int (*symlink)(struct vnode *dir, const char *name, const char *target);
 	/* Entries from cookie on (0: the start); fh from open(). */
 	int (*readdir)(struct vnode *dir, void *fh, uint64_t cookie, vfs_filldir_fn fill,
-		       void *ctx);
+	               void *ctx);
 
 	/* Any node */
 	int (*getattr)(struct vnode *vn, struct vattr *va);
@@ -86,7 +86,7 @@ struct vnode {
 
 /* Sets up vn with one reference. */
 void vnode_init(struct vnode *vn, const struct vnode_ops *ops, struct mount *mnt, uint64_t ino,
-		uint32_t type);
+                uint32_t type);
 void vnode_get(struct vnode *vn);
 /* Drops a reference; NULL is ignored. */
 void vnode_put(struct vnode *vn);
@@ -96,8 +96,8 @@ struct mount {
 	struct mount *next;
 	struct vnode *root;    /* its root directory (a reference) */
 	struct vnode *covered; /* the directory it hides (a reference), NULL for "/" */
-	uint32_t dev;	       /* st_dev */
-	void *priv;	       /* the backend's */
+	uint32_t dev;          /* st_dev */
+	void *priv;            /* the backend's */
 };
 
 /* A mount not yet in the tree, or NULL. */

@@ -67,6 +67,10 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 	((a)->__in6_union.__s6_addr32[0] == 0 && (a)->__in6_union.__s6_addr32[1] == 0 &&           \
 	 (a)->__in6_union.__s6_addr32[2] == 0 && (a)->__in6_union.__s6_addr32[3] == 0)
 
+#define IN6_IS_ADDR_V4MAPPED(a)                                                                    \
+	((a)->__in6_union.__s6_addr32[0] == 0 && (a)->__in6_union.__s6_addr32[1] == 0 &&           \
+	 (a)->__in6_union.__s6_addr32[2] == __builtin_bswap32(0xffff))
+
 static inline uint16_t htons(uint16_t v)
 {
 	return __builtin_bswap16(v);

@@ -10,6 +10,7 @@ extern "C" {
 #define FIONBIO	   0x5421
 #define FIOCLEX	   0x5451
 #define FIONCLEX   0x5450
+#define FIOASYNC   0x5452 /* no SIGIO in Toro: ioctl() refuses it */
 #define TIOCGWINSZ 0x5413
 
 struct winsize {

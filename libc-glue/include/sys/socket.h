@@ -56,6 +56,8 @@ struct linger {
 #define CMSG_FIRSTHDR(m)                                                                           \
 	((m)->msg_controllen >= sizeof(struct cmsghdr) ? (struct cmsghdr *)(m)->msg_control : 0)
 #define CMSG_NXTHDR(m, c) ((struct cmsghdr *)0)
+/* Descriptor passing: defined for the API, refused by sendmsg (no processes). */
+#define SCM_RIGHTS 1
 
 #define AF_UNSPEC 0
 #define AF_UNIX	  1

@@ -9,7 +9,7 @@ extern "C" {
 #endif
 
 struct statvfs {
-	unsigned long f_bsize;	/* preferred I/O size */
+	unsigned long f_bsize;  /* preferred I/O size */
 	unsigned long f_frsize; /* the unit of f_blocks, f_bfree, f_bavail */
 	fsblkcnt_t f_blocks;
 	fsblkcnt_t f_bfree;

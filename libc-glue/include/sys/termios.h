@@ -72,13 +72,13 @@ struct termios {
 #define IEXTEN 0100000
 
 /* tcsetattr() actions */
-#define TCSANOW	  0
+#define TCSANOW   0
 #define TCSADRAIN 1
 #define TCSAFLUSH 2
 
-#define B0	0000000
-#define B9600	0000015
-#define B38400	0000017
+#define B0      0000000
+#define B9600   0000015
+#define B38400  0000017
 #define B115200 0010002
 
 /* All return -1 with errno ENOTTY (EBADF for a closed descriptor). */

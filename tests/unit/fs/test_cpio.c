@@ -33,11 +33,11 @@ static void pad4(struct arc *a)
 
 /* One entry; namesize and filesize as given (they may lie). */
 static void entry_raw(struct arc *a, const char *name, unsigned mode, const void *data, size_t len,
-		      unsigned namesize, unsigned filesize)
+                      unsigned namesize, unsigned filesize)
 {
 	char hdr[111];
 	snprintf(hdr, sizeof(hdr), "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", 7,
-		 mode, 0, 0, 1, 1600000000, filesize, 0, 0, 0, 0, namesize, 0);
+	         mode, 0, 0, 1, 1600000000, filesize, 0, 0, 0, 0, namesize, 0);
 	put(a, hdr, 110);
 	put(a, name, strlen(name) + 1);
 	pad4(a);
@@ -173,8 +173,10 @@ static void test_bad_fields(void)
 	a.buf[5] = '7'; /* 070707: the old binary-ish format */
 	expect_bad(&a, "magic");
 	put(&a, "\x1f\x8b\x08\x00", 4);
-	put(&a, "0123456789012345678901234567890123456789012345678901234567890123456789"
-		"0123456789012345678901234567890123456789", 110);
+	put(&a,
+	    "0123456789012345678901234567890123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789",
+	    110);
 	expect_bad(&a, "gzip");
 	entry(&a, "x", 0100644, "1"); /* no trailer */
 	expect_bad(&a, "TRAILER");

@@ -1,0 +1,2 @@
+/* <sys/statfs.h>: the same as <sys/vfs.h> on Linux. */
+#include <sys/vfs.h>

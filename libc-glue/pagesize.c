@@ -1,0 +1,7 @@
+/* getpagesize(): the BSD spelling of sysconf(_SC_PAGESIZE). */
+#include <unistd.h>
+
+int getpagesize(void)
+{
+	return (int)sysconf(_SC_PAGESIZE);
+}
