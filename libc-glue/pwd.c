@@ -14,16 +14,26 @@
 static char *no_members[] = {NULL};
 
 static struct passwd users[] = {
-	{.pw_name = "root", .pw_passwd = "x", .pw_uid = 0, .pw_gid = 0, .pw_gecos = "root",
-	 .pw_dir = "/", .pw_shell = "/bin/sh"},
-	{.pw_name = "nobody", .pw_passwd = "x", .pw_uid = 65534, .pw_gid = 65534,
-	 .pw_gecos = "nobody", .pw_dir = "/", .pw_shell = "/bin/sh"},
+    {.pw_name = "root",
+     .pw_passwd = "x",
+     .pw_uid = 0,
+     .pw_gid = 0,
+     .pw_gecos = "root",
+     .pw_dir = "/",
+     .pw_shell = "/bin/sh"},
+    {.pw_name = "nobody",
+     .pw_passwd = "x",
+     .pw_uid = 65534,
+     .pw_gid = 65534,
+     .pw_gecos = "nobody",
+     .pw_dir = "/",
+     .pw_shell = "/bin/sh"},
 };
 
 static struct group groups[] = {
-	{.gr_name = "root", .gr_passwd = "x", .gr_gid = 0, .gr_mem = no_members},
-	{.gr_name = "nogroup", .gr_passwd = "x", .gr_gid = 65534, .gr_mem = no_members},
-	{.gr_name = "nobody", .gr_passwd = "x", .gr_gid = 65534, .gr_mem = no_members},
+    {.gr_name = "root", .gr_passwd = "x", .gr_gid = 0, .gr_mem = no_members},
+    {.gr_name = "nogroup", .gr_passwd = "x", .gr_gid = 65534, .gr_mem = no_members},
+    {.gr_name = "nobody", .gr_passwd = "x", .gr_gid = 65534, .gr_mem = no_members},
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <fs/file.h>
+#include <fs/pipe.h>
 #include <net/socket.h>
 #include "glue.h"
 
@@ -46,7 +47,30 @@ int socket(int domain, int type, int protocol)
 
 int socketpair(int domain, int type, int protocol, int sv[2])
 {
-	return glue_enosys("socketpair");
+	int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!sv)
+		return (int)glue_ret(-EFAULT);
+	if (domain != AF_UNIX)
+		return (int)glue_ret(-EAFNOSUPPORT);
+	if ((type & ~flags) != SOCK_STREAM || (protocol != 0))
+		return (int)glue_ret(-EPROTONOSUPPORT);
+	struct file *a, *b;
+	int err = socketpair_create(&a, &b, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
+	if (err < 0)
+		return (int)glue_ret(err);
+	int fa = install(a, flags & SOCK_CLOEXEC);
+	if (fa < 0) {
+		file_put(b);
+		return (int)glue_ret(fa);
+	}
+	int fb = install(b, flags & SOCK_CLOEXEC);
+	if (fb < 0) {
+		fd_close(fa);
+		return (int)glue_ret(fb);
+	}
+	sv[0] = fa;
+	sv[1] = fb;
+	return 0;
 }
 
 int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)

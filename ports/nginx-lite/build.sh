@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Builds nginx.img and its initrd: Debian's nginx source, our patches,
-# nginx's own auto/configure and Makefile with x86_64-toro-gcc.  Called by
-# CMakeLists.txt; usable by hand:
+# Builds nginx.img and its initrd: Debian's nginx and zlib sources, our
+# patches, nginx's own auto/configure and Makefile with x86_64-toro-gcc.
+# Called by CMakeLists.txt; usable by hand:
 #
-#   build.sh SOURCE_ROOT BUILD_BIN OUT_DIR VERSION ORIG_SHA256
+#   build.sh SOURCE_ROOT BUILD_BIN OUT_DIR VERSION ORIG_SHA256 \
+#            ZLIB_VERSION ZLIB_ORIG_SHA256
 #
 # OUT_DIR/debian       the unpacked Debian tree (fetched once, cached)
+# OUT_DIR/zlib         Debian's zlib, which nginx's Makefile builds (gzip)
 # OUT_DIR/nginx        a copy with patches/NNNN-*.patch applied, configured;
 #                      made afresh when a patch, the configure options or a
 #                      libc-glue header changes
@@ -18,11 +20,13 @@ bin=$2
 out=$3
 version=$4
 sha256=$5
+zlib_version=$6
+zlib_sha256=$7
 here=$root/ports/nginx-lite
 cc=$bin/x86_64-toro-gcc
 
-# One process, epoll, static files, autoindex, proxy, stub_status; no PCRE,
-# zlib or OpenSSL.  Paths are the guest's: the initrd holds /etc/nginx.
+# One process, epoll, static files, autoindex, gzip, proxy, stub_status; no
+# PCRE or OpenSSL.  Paths are the guest's: the initrd holds /etc/nginx.
 # --crossbuild skips the host's uname; configure-cc.sh says how the feature
 # tests are answered.
 configure_opts=(
@@ -34,7 +38,7 @@ configure_opts=(
 	--pid-path=/tmp/nginx.pid --lock-path=/tmp/nginx.lock
 	--http-client-body-temp-path=/tmp/client_body --http-proxy-temp-path=/tmp/proxy
 	--with-http_stub_status_module
-	--without-pcre --without-http_rewrite_module --without-http_gzip_module
+	--without-pcre --without-http_rewrite_module --with-zlib=zlib
 	--without-http-cache --without-http_charset_module --without-http_ssi_module
 	--without-http_userid_module --without-http_auth_basic_module
 	--without-http_mirror_module --without-http_geo_module --without-http_map_module
@@ -50,11 +54,12 @@ configure_opts=(
 
 mkdir -p "$out"
 "$root/tools/fetch-debian-source.sh" nginx "$version" "$out/debian" "$sha256"
+"$root/tools/fetch-debian-source.sh" zlib "$zlib_version" "$out/zlib" "$zlib_sha256"
 
 # What the configured tree must be: the source, our patches, the options and
 # the headers and libraries the feature tests saw.
 want=$( {
-	echo "nginx $version $sha256"
+	echo "nginx $version $sha256 zlib $zlib_version $zlib_sha256"
 	printf '%s\n' "${configure_opts[@]}"
 	sha256sum "$here/configure-cc.sh"
 	for p in $(compgen -G "$here/patches/[0-9][0-9][0-9][0-9]-*.patch" || true); do
@@ -67,6 +72,7 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
 	echo "nginx-lite: preparing and configuring $out/nginx"
 	rm -rf "$out/nginx"
 	cp -a "$out/debian" "$out/nginx"
+	cp -a "$out/zlib" "$out/nginx/zlib" # nginx builds it in place
 	for p in $(compgen -G "$here/patches/[0-9][0-9][0-9][0-9]-*.patch" || true); do
 		echo "nginx-lite: applying $(basename "$p")"
 		patch -d "$out/nginx" -p1 --batch --forward --quiet -i "$p"

@@ -6,13 +6,14 @@
 # Boots the image with the recipe's initrd (nginx.conf, mime.types,
 # /www/index.html) plus a few test files, and a virtio-net NIC on QEMU's
 # user network; forwards a free port on 127.0.0.1 to the guest's 8080, then
-# checks with curl: the index page byte-exact, 404, HEAD, several requests on
-# one keep-alive connection, a 1 MB file byte-exact, 403 on a directory
-# without index, autoindex, 304, 206, stub_status, proxy_pass to a Python
-# HTTP server on the host (10.0.2.2 in the guest), and a short wrk run with
-# no socket errors and no non-2xx answers.  Each failed check has its own
-# exit code; QEMU and the backend are always stopped.  The console log is
-# kept in LOG_DIR/nginx-smoke.log.
+# checks with curl: the index page byte-exact (plain and gzip), 404, HEAD,
+# several requests on one keep-alive connection, a 1 MB file byte-exact, 403
+# on a directory without index, autoindex, 304, 206, stub_status, the access
+# log, proxy_pass to a Python HTTP server on the host (10.0.2.2 in the
+# guest), malformed requests, and a short wrk run with no socket errors and
+# no non-2xx answers.  Each failed check has its own exit code; QEMU and the
+# backend are always stopped.  The console log is kept in
+# LOG_DIR/nginx-smoke.log.
 set -uo pipefail
 
 img=$1
@@ -84,6 +85,11 @@ get -o "$tmp/index" -D "$tmp/index.h" "$url/" || fail 10 "GET / failed"
 cmp -s "$tmp/index" "$page" || fail 10 "GET / body differs from $page"
 grep -qi '^Content-Type: text/html' "$tmp/index.h" || fail 10 "GET / Content-Type is not text/html"
 
+# gzip: the same page compressed, when the client asks for it.
+get -H 'Accept-Encoding: gzip' -o "$tmp/index.gz" -D "$tmp/index.gz.h" "$url/" || fail 10 "GET / (gzip) failed"
+grep -qi '^Content-Encoding: gzip' "$tmp/index.gz.h" || fail 10 "GET / with Accept-Encoding: gzip is not gzip"
+gzip -dc "$tmp/index.gz" | cmp -s - "$page" || fail 10 "GET / gzip body does not inflate to the page"
+
 # 404 for a missing file.
 code=$(get -o /dev/null -w '%{http_code}' "$url/no-such-file.html")
 [[ $code == 404 ]] || fail 11 "GET of a missing file gave $code, not 404"
@@ -130,6 +136,33 @@ code=$(get -o /dev/null -w '%{http_code}' -H "If-Modified-Since: $lm" "$url/")
 # proxy_pass to the host's backend through QEMU's gateway.
 [[ $(get "$url/proxy/hello.txt") == "backend says hi" ]] || fail 19 "proxy_pass did not return the backend's body"
 
+# Malformed requests get a 4xx (or a close) and the server keeps serving:
+# a bad method, a 10 KB header line (over large_client_header_buffers), a
+# request cut off by the client, and one left half-sent while we GET.
+raw() { # bytes-to-send: prints the status line nginx answers, or "closed"
+	python3 - "$port" "$1" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+try:
+    line = s.makefile("rb").readline().decode().strip()
+except OSError:
+    line = ""
+print(line or "closed")
+PY
+}
+[[ $(raw 'G@T / HTTP/1.1\r\nHost: x\r\n\r\n') == "HTTP/1.1 400 Bad Request" ]] ||
+	fail 21 "a bad method did not get 400"
+[[ $(raw "GET / HTTP/1.1\\r\\nHost: x\\r\\nX-Big: $(head -c 10240 /dev/zero | tr '\0' a)\\r\\n\\r\\n") == "HTTP/1.1 400 Bad Request" ]] ||
+	fail 21 "an oversized header did not get 400"
+python3 -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); s.sendall(b"GET / HT"); s.close()' "$port" ||
+	fail 21 "could not send a truncated request"
+exec 7<>"/dev/tcp/127.0.0.1/$port" && printf 'GET / HTTP/1.1\r\nHost: slow\r\n' >&7 ||
+	fail 21 "could not open a half-sent request"
+code=$(get -o /dev/null -w '%{http_code}' "$url/")
+exec 7>&-
+[[ $code == 200 ]] || fail 21 "GET while a request was half-sent gave $code"
+
 # A short load: no socket errors, no answers other than 2xx/3xx.  QEMU's
 # host forward listens with a backlog of 1 (libslirp), so the host drops
 # most of wrk's 20 simultaneous SYNs and retries them after 1 s, then 3 s:
@@ -139,5 +172,5 @@ cat "$tmp/wrk"
 grep -q 'requests in' "$tmp/wrk" || fail 20 "wrk made no requests"
 ! grep -qE 'Socket errors|Non-2xx' "$tmp/wrk" || fail 20 "wrk saw errors"
 
-kill -0 "$vm" 2>/dev/null || fail 21 "the VM ended during the checks"
+kill -0 "$vm" 2>/dev/null || fail 22 "the VM ended during the checks"
 echo "nginx-smoke: OK"

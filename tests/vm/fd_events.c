@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -141,6 +142,29 @@ static void test_epoll(void)
 	close(ep);
 }
 
+static void test_socketpair(void)
+{
+	int sv[2];
+	char buf[8];
+	CHECK("socketpair", 60, socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+	CHECK("sp-a-to-b", 61, write(sv[0], "ab", 2) == 2 && read(sv[1], buf, 8) == 2 && !memcmp(buf, "ab", 2));
+	CHECK("sp-b-to-a", 62, write(sv[1], "cd", 2) == 2 && read(sv[0], buf, 8) == 2 && !memcmp(buf, "cd", 2));
+	CHECK("sp-empty", 63, read(sv[0], buf, 8) == -1 && errno == EAGAIN);
+	int ep = epoll_create1(0);
+	struct epoll_event ev = {EPOLLIN, {.u64 = 5}}, out[2];
+	epoll_ctl(ep, EPOLL_CTL_ADD, sv[0], &ev);
+	CHECK("sp-epoll-idle", 64, epoll_wait(ep, out, 2, 0) == 0);
+	(void)!write(sv[1], "e", 1);
+	CHECK("sp-epoll-ready", 65, epoll_wait(ep, out, 2, 0) == 1 && out[0].data.u64 == 5);
+	close(sv[1]);
+	CHECK("sp-drain", 66, read(sv[0], buf, 8) == 1);
+	CHECK("sp-eof", 67, read(sv[0], buf, 8) == 0);
+	CHECK("sp-epipe", 68, write(sv[0], "x", 1) == -1 && errno == EPIPE);
+	CHECK("sp-inet-refused", 69, socketpair(AF_INET, SOCK_STREAM, 0, sv) == -1 && errno == EAFNOSUPPORT);
+	close(sv[0]);
+	close(ep);
+}
+
 int main(void)
 {
 	test_pipe();
@@ -148,6 +172,7 @@ int main(void)
 	test_poll_select();
 	test_eventfd();
 	test_epoll();
+	test_socketpair();
 	close(p[0]);
 	char c;
 	CHECK("eof-after-close", 48, read(p[0], &c, 1) == -1 && errno == EBADF);

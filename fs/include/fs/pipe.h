@@ -12,6 +12,9 @@ struct file;
 /* A pipe's two ends; flags may hold O_NONBLOCK.  0 or -ENOMEM. */
 int pipe_create(struct file **rf, struct file **wf, int flags);
 
+/* A connected pair of stream ends (socketpair(AF_UNIX)); flags: O_NONBLOCK. */
+int socketpair_create(struct file **a, struct file **b, int flags);
+
 #define EVENTFD_SEMAPHORE 1
 
 /* An eventfd with the initial count; flags: O_NONBLOCK, EVENTFD_SEMAPHORE. */

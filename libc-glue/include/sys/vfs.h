@@ -11,8 +11,8 @@ extern "C" {
 #endif
 
 struct statfs {
-	long f_type;     /* always 0: Toro does not name file system types */
-	long f_bsize;    /* preferred I/O size */
+	long f_type;  /* always 0: Toro does not name file system types */
+	long f_bsize; /* preferred I/O size */
 	fsblkcnt_t f_blocks;
 	fsblkcnt_t f_bfree;
 	fsblkcnt_t f_bavail;
@@ -23,7 +23,7 @@ struct statfs {
 	} f_fsid;
 	long f_namelen;
 	long f_frsize;
-	long f_flags;    /* ST_* */
+	long f_flags; /* ST_* */
 	long f_spare[4];
 };
 
