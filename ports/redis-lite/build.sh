@@ -47,6 +47,9 @@ fi
 # guard page instead of landing in another thread's memory.
 # The image always relinks: the toro libraries may have changed.
 rm -f "$out/redis/src/redis-server"
+# Redis's mkreleasehdr.sh asks git for a commit: without a ceiling it would
+# find Toro's own repository above the build folder and report its commit.
+export GIT_CEILING_DIRECTORIES=$out
 make -C "$out/redis/src" -j"$(nproc)" redis-server \
 	CC="$cc" AR=ar uname_S=Toro MALLOC=libc USE_SYSTEMD=no BUILD_TLS=no \
 	OPTIMIZATION=-O2 CFLAGS=-fstack-clash-protection V="${VERBOSE:-}" >"$out/make.log" 2>&1 ||

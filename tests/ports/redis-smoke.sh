@@ -74,6 +74,34 @@ expect 21 OK config set maxmemory 64mb
 expect 21 "maxmemory${nl}67108864" config get maxmemory
 cli client list | grep -q 'cmd=client|list' || fail 22 "CLIENT LIST"
 cli bgsave | grep -q 'fork()' || fail 23 "BGSAVE's error reply"
+
+# Pub/sub between two clients.
+sub=$(mktemp)
+timeout 20 redis-cli -p "$port" subscribe news >"$sub" 2>&1 &
+subpid=$!
+for ((i = 0; i < 50; i++)); do
+	[[ $(cli pubsub numsub news) == "news${nl}1" ]] && break
+	sleep 0.2
+done
+expect 24 1 publish news hello
+wait "$subpid"
+grep -qx hello "$sub" || { cat "$sub" >&2; fail 24 "the subscriber did not get the message"; }
+rm -f "$sub"
+
+# A client speaking garbage or announcing a 1 GB bulk gets a protocol error;
+# the server keeps serving the others.
+proto=$(python3 - "$port" <<'PY'
+import socket, sys
+for req in (b"*1\r\n$1073741824\r\n", b"*abc\r\n"):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+    s.sendall(req)
+    print(s.recv(200).decode().strip())
+    s.close()
+PY
+)
+[[ $proto == "-ERR Protocol error: invalid bulk length${nl}-ERR Protocol error: invalid multibulk length" ]] ||
+	{ echo "$proto" >&2; fail 25 "protocol errors"; }
+expect 25 PONG ping
 echo "redis-smoke: $checks redis-cli checks passed"
 
 bench=$(timeout 300 redis-benchmark -p "$port" -q -n 20000 -c 10 -P 16 \
@@ -84,6 +112,20 @@ echo "$bench" | grep 'requests per second' | sed 's/^ *//; s/^/redis-smoke: benc
 [[ $(echo "$bench" | grep -c 'requests per second') == 5 ]] || fail 31 "redis-benchmark: missing results"
 echo "$bench" | grep -qi 'error' && fail 32 "redis-benchmark reported errors"
 expect 33 PONG ping
+
+# A write load past maxmemory 4mb with allkeys-lru evicts and keeps serving.
+# Ten clients: client buffers count as used memory and cannot be evicted, so
+# fifty pipelining clients alone come close to 4 MB (then Redis answers OOM).
+used=$(cli info memory | tr -d '\r' | sed -n 's/^used_memory_human://p')
+echo "redis-smoke: used memory before the maxmemory load: $used"
+expect 34 OK config set maxmemory 4mb
+expect 34 OK config set maxmemory-policy allkeys-lru
+lru=$(timeout 300 redis-benchmark -p "$port" -q -n 30000 -c 10 -r 1000000 -d 200 -P 16 -t set 2>&1) ||
+	{ echo "$lru" | tr '\r' '\n' | tail -n 5 >&2; cli info memory | head -n 12 >&2; fail 34 "redis-benchmark under maxmemory"; }
+evicted=$(cli info stats | tr -d '\r' | sed -n 's/^evicted_keys://p')
+((evicted > 0)) || fail 34 "no key evicted under maxmemory 4mb ($evicted)"
+expect 34 PONG ping
+echo "redis-smoke: maxmemory 4mb: $evicted keys evicted, still serving"
 
 cli shutdown nosave >/dev/null 2>&1
 redis_vm_wait_exit 60 40
