@@ -13,7 +13,7 @@ execute_process(COMMAND ${CMAKE_C_COMPILER} -print-libgcc-file-name
 # tools/x86_64-toro-gcc.in, which must agree).
 set(TORO_CODEGEN_FLAGS
     -fno-pic -fno-pie -mno-red-zone -mno-avx -fno-omit-frame-pointer
-    -fstack-protector-strong -mstack-protector-guard=global
+    -fstack-protector-strong -mstack-protector-guard=global -fstack-clash-protection
     -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables)
 
 set(TORO_KERNEL_INCLUDES
