@@ -21,7 +21,8 @@ struct epitem {
 	uint64_t data;
 	int on_ready;
 	struct epitem *next;	/* interest list */
-	struct epitem *rd_next; /* ready list */
+	struct epitem *rd_next; /* ready list: notifications (interrupts off) change it */
+	struct epitem *snap_next; /* the list epoll_collect walks: only it changes that */
 };
 
 /*
@@ -144,13 +145,21 @@ int epoll_file_ctl(struct file *epf, int op, int fd, struct file *f,
 	return err;
 }
 
+/*
+ * Takes the ready list as a snapshot linked through snap_next.  The walk
+ * must not follow rd_next: checking one item may sleep (a socket's poll
+ * takes lwIP's lock), and a notification meanwhile relinks rd_next of an
+ * item further down, which would cut the rest of the snapshot off.
+ */
 static struct epitem *ready_take_all(struct epoll *ep)
 {
 	unsigned long f = irq_save();
 	struct epitem *list = ep->ready;
 	ep->ready = NULL;
-	for (struct epitem *it = list; it; it = it->rd_next)
+	for (struct epitem *it = list; it; it = it->rd_next) {
 		it->on_ready = 0;
+		it->snap_next = it->rd_next;
+	}
 	irq_restore(f);
 	return list;
 }
@@ -173,7 +182,7 @@ static int epoll_collect(struct epoll *ep, struct fs_epoll_event *out, int max)
 	kmutex_lock(&epoll_lock);
 	struct epitem *it = ready_take_all(ep), *next;
 	for (; it; it = next) {
-		next = it->rd_next;
+		next = it->snap_next;
 		if (n == max) {
 			ready_put_back(ep, it);
 			continue;

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# nginx figures: Toro's ports/nginx-lite image against Debian's nginx
+# (nginx-light) in the Linux VM (bench/linuxvm), side by side, same QEMU
+# settings: microvm, TCG, 1 vCPU, the same -m, user-mode network with hostfwd
+# on 127.0.0.1, and the same nginx.conf (one process, epoll, access_log off,
+# sendfile off: nginx's default, Toro has none).  Figures only, never
+# pass/fail.
+#
+#   bench/nginx.sh [--quick]
+#
+# Prints wrk -t2 -c30 requests/s and p99 latency (wrk --latency) on a
+# 612-byte index.html and on a 1 MiB file, boot to first HTTP 200 (launcher
+# start to the first 200, polled every 20 ms), image size, the smallest -m
+# that serves the load, and the host RSS of QEMU after the load, with
+# linux/toro ratios; writes build/bench/nginx.png (requests/s bars).
+# Environment: DURATION (wrk seconds), RUNS (load runs, median), BOOTS
+# (boot runs, median), TORO_BUILD.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${TORO_BUILD:-$root/build}
+source "$here/lib.sh"
+source "$here/server-lib.sh"
+export TORO_ACCEL=${TORO_ACCEL:-tcg}
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+if ((quick)); then
+	DURATION=${DURATION:-3} RUNS=${RUNS:-1} BOOTS=${BOOTS:-2}
+else
+	DURATION=${DURATION:-10} RUNS=${RUNS:-3} BOOTS=${BOOTS:-5}
+fi
+MEM=128M
+img=$build/ports/nginx-lite/nginx.img
+initrd0=$build/ports/nginx-lite/initrd.cpio
+out=$build/bench/nginx
+lvm=$out/linuxvm
+log=$out/console.log
+mkdir -p "$out"
+: >"$log"
+[[ -f $img && -f $initrd0 ]] || { echo "build first: ninja -C build (no $img or $initrd0)" >&2; exit 1; }
+
+apt_need nginx-light wrk curl gnuplot-nox cpio
+trap vm_stop EXIT
+
+# One site for both: the recipe's initrd (for nginx's mime.types), our
+# nginx.conf, a 612-byte index.html and a 1 MiB file.
+site=$out/site
+rm -rf "$site"
+mkdir -p "$site"
+(cd "$site" && cpio --quiet -i -d <"$initrd0")
+cat >"$site/etc/nginx/nginx.conf" <<'EOF'
+daemon off;
+master_process off;
+worker_processes 1;
+error_log stderr notice;
+pid /tmp/nginx.pid;
+
+events {
+    use epoll;
+    worker_connections 1024;
+}
+
+http {
+    include mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    keepalive_timeout 65;
+    keepalive_requests 10000;
+
+    server {
+        listen 8080;
+        root /www;
+        index index.html;
+    }
+}
+EOF
+{
+	printf '<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n'
+	printf '<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and working.</p>\n'
+	printf '<p>This page is the benchmark page of bench/nginx.sh: 612 bytes in all.</p>\n<!-- '
+} >"$site/www/index.html"
+pad=$((612 - $(stat -c %s "$site/www/index.html") - 21)) # 21: the tail below
+printf '%*s -->\n</body>\n</html>\n' "$pad" '' >>"$site/www/index.html"
+[[ $(stat -c %s "$site/www/index.html") == 612 ]] || { echo "index.html is not 612 bytes" >&2; exit 1; }
+head -c 1048576 /dev/urandom >"$site/www/1m.bin"
+mkdir -p "$site/var/lib/nginx" "$site/var/log/nginx"
+(cd "$site" && find . | LC_ALL=C sort | cpio --quiet -o -H newc) >"$out/initrd.cpio"
+
+linux_ok=1
+"$here/linuxvm/build.sh" "$lvm" --add /usr/sbin/nginx:/usr/sbin/nginx --add "$site/etc:/etc" \
+	--add "$site/www:/www" --add "$site/var:/var" >"$out/linuxvm-build.log" 2>&1 ||
+	{ linux_ok=0; echo "# linux VM build failed, see $out/linuxvm-build.log" >&2; }
+
+start() { # toro|linux MEM PORT
+	case $1 in
+	toro) vm_start "$log" "$root/tools/toro-run" "$img" -m "$2" --net user --fwd "$3:8080" \
+		--initrd "$out/initrd.cpio" --timeout 1200 ;;
+	linux) vm_start "$log" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 --fwd "$3:8080" \
+		--append mitigations=off -- /usr/sbin/nginx ;;
+	esac
+}
+ok200() { [[ $(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/") == 200 ]]; }
+load() { # PORT PATH SECS -> "rps p99ms errors p50ms"
+	timeout $(($3 + 60)) wrk -t2 -c30 -d"$3s" --timeout 10s --latency "http://127.0.0.1:$1$2" 2>&1 | awk '
+		/^Requests\/sec:/ { rps = $2 }
+		function ms(v, u) { u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+			return (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : (u == "m") ? v * 60000 : v }
+		$1 == "99%" { p99 = ms($2) }
+		$1 == "50%" { p50 = ms($2) }
+		/Socket errors/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+		/Non-2xx/ { err += $NF }
+		END { printf "%s %s %d %s\n", (rps == "" ? "n/a" : rps), (p99 == "" ? "n/a" : p99), err, (p50 == "" ? "n/a" : p50) }'
+}
+
+declare -A R
+measure() { # toro|linux
+	local s=$1 port i t boots=() rs=() ls=() rb=() lb=() ms=() mb=() a b c
+	for ((i = 0; i < BOOTS; i++)); do
+		port=$(free_port)
+		start "$s" "$MEM" "$port"
+		t=$(vm_wait_ready 180 ok200 "$port") || true
+		echo "# $s boot $((i + 1)): ${t} ms" >&2
+		boots+=("$t")
+		if [[ $t != fail ]] && ((i < RUNS)); then
+			read -r a b e1 c < <(load "$port" /index.html "$DURATION")
+			rs+=("$a") ls+=("$b") ms+=("$c")
+			read -r a b e2 c < <(load "$port" /1m.bin "$DURATION")
+			rb+=("$a") lb+=("$b") mb+=("$c")
+			echo "# $s run $((i + 1)): 612 B ${rs[-1]} req/s p50 ${ms[-1]} p99 ${ls[-1]} ms ($e1 errors), 1 MiB ${rb[-1]} req/s p50 ${mb[-1]} p99 ${lb[-1]} ms ($e2 errors)" >&2
+			R[$s.rss]=$(vm_rss_kib)
+		fi
+		vm_stop
+	done
+	R[$s.boot]=$(printf '%s\n' "${boots[@]}" | grep -v fail | median)
+	R[$s.rs]=$(printf '%s\n' "${rs[@]}" | grep -v n/a | median)
+	R[$s.ls]=$(printf '%s\n' "${ls[@]}" | grep -v n/a | median)
+	R[$s.rb]=$(printf '%s\n' "${rb[@]}" | grep -v n/a | median)
+	R[$s.lb]=$(printf '%s\n' "${lb[@]}" | grep -v n/a | median)
+	R[$s.ms]=$(printf '%s\n' "${ms[@]}" | grep -v n/a | median)
+	R[$s.mb]=$(printf '%s\n' "${mb[@]}" | grep -v n/a | median)
+}
+smallest() { # toro|linux sizes... ; serves = both files answered under wrk, no errors
+	local s=$1 m port a b e1 e2
+	shift
+	for m in "$@"; do
+		port=$(free_port)
+		start "$s" "$m" "$port"
+		if vm_wait_ready 120 ok200 "$port" >/dev/null; then
+			read -r a b e1 c < <(load "$port" /index.html 3)
+			read -r a2 b e2 c < <(load "$port" /1m.bin 3)
+			vm_stop
+			if [[ $a != n/a && $a2 != n/a ]] && awk -v a="$a" -v b="$a2" 'BEGIN { exit !(a > 0 && b > 0) }' &&
+				((e1 == 0 && e2 == 0)); then
+				echo "$m"
+				return
+			fi
+		fi
+		vm_stop
+		echo "# $s: -m $m does not serve" >&2
+	done
+	echo none
+}
+
+bench_env
+echo "# nginx: Toro ports/nginx-lite $img vs Debian nginx-light $(dpkg-query -W -f='${Version}' nginx-light) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
+echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency on the host"
+echo "# same nginx.conf on both ($out/site/etc/nginx/nginx.conf); load runs $RUNS, boot runs $BOOTS (medians)"
+
+measure toro
+R[toro.mem]=$(smallest toro 4M 6M 8M 12M 16M 32M 64M 128M 256M)
+if ((linux_ok)); then
+	measure linux
+	R[linux.mem]=$(smallest linux 64M 96M 128M 192M 256M)
+fi
+
+strip -o "$out/nginx.stripped.img" "$img"
+tsize=$(($(stat -c %s "$img") + $(stat -c %s "$out/initrd.cpio")))
+ssize=$(($(stat -c %s "$out/nginx.stripped.img") + $(stat -c %s "$out/initrd.cpio")))
+lsize=n/a
+((linux_ok)) && lsize=$(($(stat -c %s "$lvm/vmlinuz") + $(stat -c %s "$lvm/initramfs.cpio.gz")))
+memnum() { [[ $1 =~ ^[0-9]+M$ ]] && echo "${1%M}" || echo 0; }
+v() { echo "${R[$1]:-n/a}"; }
+
+echo
+printf '%-46s %14s %14s %11s\n' figure toro linux-vm linux/toro
+row() { printf '%-46s %14s %14s %11s\n' "$1" "$2" "$3" "$(ratio "${3/n\/a/0}" "${2/n\/a/0}")"; }
+row "612 B page: req/s (median)" "$(v toro.rs)" "$(v linux.rs)"
+row "612 B page: p50 latency, ms (median)" "$(v toro.ms)" "$(v linux.ms)"
+row "612 B page: p99 latency, ms (median)" "$(v toro.ls)" "$(v linux.ls)"
+row "1 MiB file: req/s (median)" "$(v toro.rb)" "$(v linux.rb)"
+row "1 MiB file: p50 latency, ms (median)" "$(v toro.mb)" "$(v linux.mb)"
+row "1 MiB file: p99 latency, ms (median)" "$(v toro.lb)" "$(v linux.lb)"
+row "boot to first HTTP 200, ms (median)" "$(v toro.boot)" "$(v linux.boot)"
+row "image bytes (toro: as built, + initrd)" "$tsize" "$lsize"
+row "image bytes (toro: stripped, + initrd)" "$ssize" "$lsize"
+printf '%-46s %14s %14s %11s\n' "smallest -m serving wrk on both files" "$(v toro.mem)" "$(v linux.mem)" \
+	"$(ratio "$(memnum "$(v linux.mem)")" "$(memnum "$(v toro.mem)")")"
+row "host RSS of QEMU after the load, MiB" "$(mib "$(v toro.rss)")" "$(mib "$(v linux.rss)")"
+echo "# p99 includes libslirp's host-forward backlog of 1 (SYNs of the 30 connections dropped, retried after 1 s / 3 s; see ports/nginx-lite/README.md)"
+echo "# both initrds hold the 1 MiB random file; linux image = vmlinuz + initramfs.cpio.gz (busybox, nginx and its libs, the site)"
+
+{
+	echo "test toro linux"
+	echo "\"612 B page\" $(v toro.rs) $(v linux.rs)"
+	echo "\"1 MiB file\" $(v toro.rb) $(v linux.rb)"
+} | sed 's/n\/a/0/g' >"$out/chart.dat"
+"$here/chart.sh" "$out/chart.dat" "$build/bench/nginx.png" \
+	"nginx 1.22.1 under QEMU TCG (1 vCPU, -m $MEM): wrk -t2 -c30 -d${DURATION}s" "requests/s (log scale)" log &&
+	echo "# chart: $build/bench/nginx.png"

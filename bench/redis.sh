@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Redis figures: Toro's ports/redis-lite image against Debian's redis-server
+# in the Linux VM (bench/linuxvm), side by side, same QEMU settings: microvm,
+# TCG, 1 vCPU, the same -m, user-mode network with hostfwd on 127.0.0.1.
+# Figures only, never pass/fail.
+#
+#   bench/redis.sh [--quick]
+#
+# Prints redis-benchmark requests/s (GET, SET; -c 30, pipelined -P 16 and not
+# -P 1), boot to first PONG (QEMU launcher start to the first PING answered,
+# polled every 20 ms), image size, the smallest -m that serves a short
+# benchmark, and the host RSS of the QEMU process after the load, with
+# linux/toro ratios; writes build/bench/redis.png (throughput bars).
+# Environment: REDIS_N (requests of a -P 16 run), REDIS_N1 (-P 1 run),
+# RUNS (load runs, median), BOOTS (boot runs, median), STALL (seconds without
+# a command processed after which a redis-benchmark run is stopped and
+# counted as stalled; default 30), TORO_BUILD.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${TORO_BUILD:-$root/build}
+source "$here/lib.sh"
+source "$here/server-lib.sh"
+export TORO_ACCEL=${TORO_ACCEL:-tcg}
+quick=0
+[[ ${1:-} == --quick ]] && quick=1
+if ((quick)); then
+	N=${REDIS_N:-20000} N1=${REDIS_N1:-2000} RUNS=${RUNS:-1} BOOTS=${BOOTS:-2} STALL=${STALL:-30}
+else
+	N=${REDIS_N:-500000} N1=${REDIS_N1:-50000} RUNS=${RUNS:-3} BOOTS=${BOOTS:-5} STALL=${STALL:-30}
+fi
+MEM=256M
+img=$build/ports/redis-lite/redis.img
+out=$build/bench/redis
+lvm=$out/linuxvm
+log=$out/console.log
+mkdir -p "$out"
+: >"$log"
+[[ -f $img ]] || { echo "build first: ninja -C build (no $img)" >&2; exit 1; }
+
+apt_need redis-server redis-tools gnuplot-nox
+trap vm_stop EXIT
+
+linux_ok=1
+"$here/linuxvm/build.sh" "$lvm" --add /usr/bin/redis-server:/redis-server >"$out/linuxvm-build.log" 2>&1 ||
+	{ linux_ok=0; echo "# linux VM build failed, see $out/linuxvm-build.log" >&2; }
+
+start() { # toro|linux MEM PORT
+	case $1 in
+	toro) vm_start "$log" "$root/tools/toro-run" "$img" -m "$2" -k toro.stack=1M --net user \
+		--fwd "$3:6379" --timeout 1200 -- --protected-mode no --save "" ;;
+	linux) vm_start "$log" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 --fwd "$3:6379" \
+		--append mitigations=off -- '/redis-server --protected-mode no --save "" --bind 0.0.0.0' ;;
+	esac
+}
+pong() { [[ $(timeout 5 redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; }
+cmds() { timeout 3 redis-cli -p "$1" info stats 2>/dev/null | tr -d '\r' | sed -n 's/^total_commands_processed://p'; }
+bench() { # PORT N P TEST -> "requests/s" from redis-benchmark, or "requests/s*"
+	# when it stalled: no command processed for STALL s (Toro: see README);
+	# the rate is then the server's total_commands_processed over the time
+	# in which it progressed, and the run is counted as stalled.
+	local f c0 c t0 t last tlast prev
+	f=$(mktemp)
+	redis-benchmark -p "$1" -c 30 -n "$2" -P "$3" -t "$4" -q >"$f" 2>/dev/null &
+	local pid=$!
+	c0=$(cmds "$1") t0=$(date +%s%N) last=$c0 tlast=$t0 prev=$c0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 0.5
+		c=$(cmds "$1") t=$(date +%s%N)
+		# progress: more than our own INFO calls since the previous sample
+		if [[ -n $c && -n $prev ]] && ((c > prev + 2)); then
+			last=$c tlast=$t
+		fi
+		[[ -z $c ]] || prev=$c
+		if (((t - tlast) / 1000000000 >= STALL)); then
+			kill "$pid" 2>/dev/null
+			wait "$pid" 2>/dev/null || true
+			rm -f "$f"
+			awk -v c="$((last - c0))" -v ns="$((tlast - t0))" 'BEGIN { if (ns > 0) printf "%.2f*\n", c / (ns / 1e9); else print "stall" }'
+			return
+		fi
+	done
+	wait "$pid" 2>/dev/null || true
+	c=$(tr '\r' '\n' <"$f" | sed -n 's/^\([A-Z]*\): \([0-9.]*\) requests per second.*/\2/p' | tail -1)
+	rm -f "$f"
+	echo "${c:-stall}"
+}
+nums() { printf '%s\n' "$@" | tr -d '*' | grep -E '^[0-9.]+$' | median; }
+stalls() { printf '%s\n' "$@" | grep -c -E 'stall|\*' || true; }
+
+declare -A R # R[sys.figure] = value
+measure() { # toro|linux
+	local s=$1 port i t boots=() setp=() getp=() set1=() get1=() b
+	for ((i = 0; i < BOOTS; i++)); do
+		port=$(free_port)
+		start "$s" "$MEM" "$port"
+		t=$(vm_wait_ready 180 pong "$port") || true
+		echo "# $s boot $((i + 1)): ${t} ms" >&2
+		boots+=("$t")
+		if [[ $t != fail ]] && ((i < RUNS)); then
+			setp+=("$(bench "$port" "$N" 16 set)")
+			getp+=("$(bench "$port" "$N" 16 get)")
+			set1+=("$(bench "$port" "$N1" 1 set)")
+			get1+=("$(bench "$port" "$N1" 1 get)")
+			echo "# $s run $((i + 1)): P16 set ${setp[-1]} get ${getp[-1]}, P1 set ${set1[-1]} get ${get1[-1]}" >&2
+			R[$s.rss]=$(vm_rss_kib)
+		fi
+		vm_stop
+	done
+	R[$s.boot]=$(printf '%s\n' "${boots[@]}" | grep -v fail | median)
+	R[$s.setp]=$(nums "${setp[@]}")
+	R[$s.getp]=$(nums "${getp[@]}")
+	R[$s.set1]=$(nums "${set1[@]}")
+	R[$s.get1]=$(nums "${get1[@]}")
+	R[$s.stalls]="$(stalls "${setp[@]}" "${getp[@]}" "${set1[@]}" "${get1[@]}")/$((${#setp[@]} * 4))"
+}
+smallest() { # toro|linux sizes...
+	local s=$1 m port t b
+	shift
+	for m in "$@"; do
+		port=$(free_port)
+		start "$s" "$m" "$port"
+		if t=$(vm_wait_ready 120 pong "$port"); then
+			b="$(bench "$port" 20000 16 set) $(bench "$port" 20000 16 get)"
+			vm_stop
+			if [[ $b != *stall* ]]; then
+				echo "$m"
+				return
+			fi
+		fi
+		vm_stop
+		echo "# $s: -m $m does not serve" >&2
+	done
+	echo "none"
+}
+
+bench_env
+echo "# redis: Toro ports/redis-lite $img vs Debian redis-server $(dpkg-query -W -f='${Version}' redis-server) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
+echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: redis-benchmark -c 30 -t get,set on the host"
+echo "# N: $N requests per -P 16 run, $N1 per -P 1 run (one redis-benchmark run per test); load runs $RUNS, boot runs $BOOTS (medians); a run in which the server processes no command for $STALL s is stopped and counted as stalled; its rate is then total_commands_processed over the time it progressed"
+
+measure toro
+R[toro.mem]=$(smallest toro 4M 6M 8M 12M 16M 32M 64M 128M 256M)
+if ((linux_ok)); then
+	measure linux
+	R[linux.mem]=$(smallest linux 64M 96M 128M 192M 256M)
+fi
+
+strip -o "$out/redis.stripped.img" "$img"
+tsize=$(stat -c %s "$img")
+ssize=$(stat -c %s "$out/redis.stripped.img")
+lsize=n/a
+((linux_ok)) && lsize=$(($(stat -c %s "$lvm/vmlinuz") + $(stat -c %s "$lvm/initramfs.cpio.gz")))
+memnum() { [[ $1 =~ ^[0-9]+M$ ]] && echo "${1%M}" || echo 0; }
+v() { echo "${R[$1]:-n/a}"; }
+
+echo
+printf '%-46s %14s %14s %11s\n' figure toro linux-vm linux/toro
+row() { printf '%-46s %14s %14s %11s\n' "$1" "$2" "$3" "$(ratio "${3/n\/a/0}" "$2")"; }
+row "SET req/s, -P 16 (median)" "$(v toro.setp)" "$(v linux.setp)"
+row "GET req/s, -P 16 (median)" "$(v toro.getp)" "$(v linux.getp)"
+row "SET req/s, -P 1 (median)" "$(v toro.set1)" "$(v linux.set1)"
+row "GET req/s, -P 1 (median)" "$(v toro.get1)" "$(v linux.get1)"
+printf '%-46s %14s %14s\n' "load runs that stalled (of all runs)" "$(v toro.stalls)" "$(v linux.stalls)"
+row "boot to first PONG, ms (median)" "$(v toro.boot)" "$(v linux.boot)"
+row "image bytes (toro: as built)" "$tsize" "$lsize"
+row "image bytes (toro: stripped)" "$ssize" "$lsize"
+printf '%-46s %14s %14s %11s\n' "smallest -m serving 20k requests" "$(v toro.mem)" "$(v linux.mem)" \
+	"$(ratio "$(memnum "$(v linux.mem)")" "$(memnum "$(v toro.mem)")")"
+row "host RSS of QEMU after the load, MiB" "$(mib "$(v toro.rss)")" "$(mib "$(v linux.rss)")"
+echo "# linux image = vmlinuz + initramfs.cpio.gz (busybox, redis-server and its libs)"
+
+{
+	echo "test toro linux"
+	echo "\"SET -P16\" $(v toro.setp) $(v linux.setp)"
+	echo "\"GET -P16\" $(v toro.getp) $(v linux.getp)"
+	echo "\"SET -P1\" $(v toro.set1) $(v linux.set1)"
+	echo "\"GET -P1\" $(v toro.get1) $(v linux.get1)"
+} | sed 's/n\/a/0/g' >"$out/chart.dat"
+"$here/chart.sh" "$out/chart.dat" "$build/bench/redis.png" \
+	"Redis 7.0.15 under QEMU TCG (1 vCPU, -m $MEM): redis-benchmark -c 30" "requests/s" &&
+	echo "# chart: $build/bench/redis.png"

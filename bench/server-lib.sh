@@ -1,0 +1,74 @@
+# Helpers for the server benchmarks (bench/redis.sh, bench/nginx.sh), sourced
+# after lib.sh.  A "VM" here is a background toro-run or linuxvm/run.sh
+# started in its own process group (setsid), so it can be stopped as a whole.
+#
+#   vm_start LOGFILE COMMAND...   start it; sets vm (the group leader's PID)
+#                                 and vm_t0 (ns, just before the start)
+#   vm_wait_ready SECS PROBE...   poll PROBE every 20 ms until it succeeds;
+#                                 prints ms from vm_t0, or "fail"
+#   vm_rss_kib                    VmRSS of the VM's QEMU process (KiB)
+#   vm_stop                       SIGKILL the whole group and reap it
+#   apt_need PKG...               apt-get install what is not installed
+
+vm=
+vm_t0=
+
+apt_need() {
+	local p need=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+	done
+	[[ ${#need[@]} -eq 0 ]] && return 0
+	echo "# apt-get install ${need[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends "${need[@]}" >/dev/null ||
+		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+vm_start() {
+	local log=$1
+	shift
+	vm_t0=$(date +%s%N)
+	setsid "$@" >>"$log" 2>&1 </dev/null &
+	vm=$!
+}
+
+vm_wait_ready() {
+	local secs=$1 deadline
+	shift
+	deadline=$((vm_t0 + secs * 1000000000))
+	while (($(date +%s%N) < deadline)); do
+		if "$@" >/dev/null 2>&1; then
+			echo $((($(date +%s%N) - vm_t0) / 1000000))
+			return 0
+		fi
+		kill -0 "$vm" 2>/dev/null || break
+		sleep 0.02
+	done
+	echo fail
+	return 1
+}
+
+vm_qemu_pid() {
+	pgrep -g "$vm" qemu-system 2>/dev/null | head -1
+}
+
+vm_rss_kib() {
+	local q
+	q=$(vm_qemu_pid)
+	[[ -n $q ]] && awk '/^VmRSS/ { print $2 }' "/proc/$q/status" 2>/dev/null || echo n/a
+}
+
+vm_stop() {
+	[[ -n $vm ]] || return 0
+	kill -KILL -- -"$vm" 2>/dev/null
+	wait "$vm" 2>/dev/null || true
+	vm=
+}
+
+# "1234.5 KiB" -> MiB with one decimal
+mib() { awk -v k="$1" 'BEGIN { if (k + 0 == 0) print "n/a"; else printf "%.1f\n", k / 1024 }'; }
