@@ -13,4 +13,12 @@
 
 #include_next <sys/select.h>
 
+/*
+ * newlib's FD_ISSET yields the bit itself as a long (1L << 32 for fd 32),
+ * which a program storing it in an int, as glibc's 0-or-1 allows, truncates
+ * to 0: descriptors 32-63 of each word would never look ready.  Yield 0 or 1.
+ */
+#undef FD_ISSET
+#define FD_ISSET(n, p) (((p)->fds_bits[(n) / NFDBITS] & (1UL << ((n) % NFDBITS))) != 0)
+
 #endif
