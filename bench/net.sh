@@ -31,13 +31,7 @@ clients=$root/tests/vm/echo_clients.py
 total=$((1 + conns + 1)) # the readiness probe, the request/response ones, the bulk one
 timeout=$((seconds + 120 + bulk / 1048576))
 
-free_ports() { # two free TCP ports on 127.0.0.1
-	python3 -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))'
-}
+free_ports() { python3 "$root/tools/freeports.py" 2; }
 
 # "system rps N" and "system bulk X" from a client log
 figures() {

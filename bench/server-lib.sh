@@ -26,7 +26,7 @@ apt_need() {
 }
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/freeports.py"
 }
 
 vm_start() {

@@ -31,6 +31,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/nginx-smoke.XXXXXX")
 
 fail() { # code message
 	echo "nginx-smoke: FAILED: $2 (console: $log)" >&2
+	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
 	exit "$1"
 }
 command -v curl >/dev/null || fail 2 "curl missing (tools/bootstrap.sh installs it)"
@@ -38,7 +39,7 @@ command -v curl >/dev/null || fail 2 "curl missing (tools/bootstrap.sh installs 
 
 command -v wrk >/dev/null || fail 2 "wrk missing (tools/bootstrap.sh installs it)"
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../../tools/freeports.py"
 }
 port=$(free_port)
 backend_port=$(free_port)

@@ -16,11 +16,14 @@ keys=100000
 mkdir -p "$logdir"
 log=$logdir/redis-persist.log
 : >"$log"
+rm -f "$log.pipe"
 data=$(mktemp -d "$logdir/redis-persist-data.XXXXXX")
 vm_extra=(--fs "$data:data" -k fs=data:/data)
 
 fail() { # code message
 	echo "redis-persist: FAILED: $2 (console: $log)" >&2
+	[[ -f $log.pipe ]] && { echo "--- redis-cli --pipe said:"; tail -5 "$log.pipe"; } >&2
+	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
 	exit "$1"
 }
 . "$(dirname "$0")/redis-vm.sh"
@@ -29,7 +32,7 @@ command -v redis-cli >/dev/null || fail 2 "redis-cli missing (tools/bootstrap.sh
 
 # SET key:N value:N for N in 1..keys, in the protocol, for redis-cli --pipe.
 fill() {
-	python3 - "$keys" <<'PY' | cli --pipe >/dev/null || fail "$1" "redis-cli --pipe"
+	python3 - "$keys" <<'PY' | cli --pipe >>"$log.pipe" 2>&1 || fail "$1" "redis-cli --pipe (step $1; its output: $log.pipe)"
 import sys
 out = sys.stdout
 for i in range(1, int(sys.argv[1]) + 1):

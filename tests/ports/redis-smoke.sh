@@ -21,6 +21,7 @@ vm_extra=()
 
 fail() { # code message
 	echo "redis-smoke: FAILED: $2 (console: $log)" >&2
+	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
 	exit "$1"
 }
 . "$(dirname "$0")/redis-vm.sh"

@@ -31,6 +31,9 @@ import threading
 import time
 import zlib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from freeports import free_port  # noqa: E402
+
 CHUNK = 65536
 HELLO_WAIT = 5.0  # seconds to wait for the guest's line once connected
 IO_WAIT = 120.0   # seconds without progress before a session gives up
@@ -172,12 +175,6 @@ def client(port):
             if not isinstance(e, (ConnectionError, socket.timeout)):
                 say("error client %s" % e)
             time.sleep(0.2)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main():

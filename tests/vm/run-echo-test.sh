@@ -29,11 +29,7 @@ image=$2 mode=$3
 shift 3
 
 clients=${ECHO_CLIENTS:-64} bytes=${ECHO_BYTES:-1048576} short=${ECHO_SHORT:-1000}
-read -r tcp udp < <(python3 -c '
-import socket
-t = socket.socket(); t.bind(("127.0.0.1", 0))
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-print(t.getsockname()[1], u.getsockname()[1])')
+read -r tcp udp < <(python3 "$here/../../tools/freeports.py" 2)
 
 mkdir -p "$logdir"
 clog=$logdir/$name.clients.log
