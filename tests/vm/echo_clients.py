@@ -9,7 +9,8 @@
       3. --clients concurrent connections, --bytes each, byte-exact
          (random data, 64 KiB blocks in lock-step);
       4. 100 short connections in sequence (connect, 16 bytes, echo, close),
-         a pause of 1.5 s (the server notes its heap), then --short more.
+         a pause until the server says (over UDP) it noted its heap, then
+         --short more.
       The server must be started with TOTAL = 1 + clients + 100 + short and
       WARM = 1 + clients + 100.  Prints "echo-clients: ok ..." or "error ...",
       exits 0 or 1.
@@ -82,6 +83,22 @@ def udp_echo(port, count=64):
                 raise IOError("udp datagram %d: no echo in 3 tries" % i)
 
 
+def heap_noted(port, deadline):
+    """Stay quiet until echo_server.c has taken its heap snapshot, which it
+    does after 300 ms without events; asked over UDP (HEAP_QUESTION)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.settimeout(0.5)
+        while time.time() < deadline:
+            time.sleep(0.5)
+            u.sendto(b"echo-server: heap noted?", (HOST, port))
+            try:
+                if u.recvfrom(64)[0] == b"yes":
+                    return
+            except socket.timeout:
+                pass
+    raise IOError("the server never noted its heap (never quiet for 300 ms?)")
+
+
 def client_bulk(port, nbytes, errors, idx, opening, start):
     """Connections open one after the other (QEMU's slirp listens with a
     backlog of 1 and resets what overflows it), each proven by one byte of
@@ -142,7 +159,7 @@ def run_test(a):
     t2 = time.time()
     concurrent(a.tcp, a.clients, a.bytes)
     short(a.tcp, WARMUP)  # to the heap's plateau (receive buffers kept for reuse)
-    time.sleep(1.5)  # quiet: the server notes its heap (echo_server.c, WARM)
+    heap_noted(a.udp, deadline)  # quiet until the server notes its heap (WARM)
     t3 = time.time()
     short(a.tcp, a.short)
     t4 = time.time()
