@@ -18,19 +18,21 @@
 #include <net/net.h>
 #include <net/socket.h>
 #include "socket_abi.h"
+#include "socket_priv.h"
 
 static struct file *by_socket[MEMP_NUM_NETCONN]; /* changed with interrupts off */
+static unsigned char connecting[MEMP_NUM_NETCONN]; /* see socket_priv.h */
 
-static int sock_of(const struct file *f)
+void netsock_mark_connecting(const struct file *f, int on)
 {
-	return (int)(intptr_t)f->priv;
+	connecting[sock_of(f) - LWIP_SOCKET_OFFSET] = (unsigned char)on;
 }
 
-/* lwIP returned -1 and set errno: turn it into -ERRNO. */
-static long lwip_err(long r)
+int netsock_connecting(const struct file *f)
 {
-	return r < 0 ? -(errno ? errno : EIO) : r;
+	return connecting[sock_of(f) - LWIP_SOCKET_OFFSET];
 }
+
 
 void netsock_event(int s)
 {
@@ -88,6 +90,7 @@ static void sock_release(struct file *f)
 	unsigned long flags = irq_save();
 	by_socket[s - LWIP_SOCKET_OFFSET] = NULL;
 	irq_restore(flags);
+	connecting[s - LWIP_SOCKET_OFFSET] = 0;
 	lwip_close(s);
 }
 

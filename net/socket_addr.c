@@ -8,16 +8,8 @@
 #include <net/net.h>
 #include <net/socket.h>
 #include "socket_abi.h"
+#include "socket_priv.h"
 
-static int sock_of(const struct file *f)
-{
-	return (int)(intptr_t)f->priv;
-}
-
-static long lwip_err(long r)
-{
-	return r < 0 ? -(errno ? errno : EIO) : r;
-}
 
 /* Linux -> lwIP; -EINVAL or -EAFNOSUPPORT for what lwIP cannot take. */
 static int addr_in(const void *addr, uint32_t len, struct sockaddr_in *out)
@@ -88,6 +80,7 @@ int netsock_connect(struct file *f, const void *addr, uint32_t len)
 	if (err < 0)
 		return err;
 	int r = (int)lwip_err(lwip_connect(sock_of(f), (struct sockaddr *)&sa, sizeof(sa)));
+	netsock_mark_connecting(f, r == -EINPROGRESS);
 	/* lwIP reports a reset (RST) during the handshake as ECONNRESET; POSIX says refused */
 	return r == -ECONNRESET ? -ECONNREFUSED : r;
 }

@@ -11,18 +11,10 @@
 #include <fs/file.h>
 #include <net/socket.h>
 #include "socket_abi.h"
+#include "socket_priv.h"
 
 #define IGNORED (-1)
 
-static int sock_of(const struct file *f)
-{
-	return (int)(intptr_t)f->priv;
-}
-
-static long lwip_err(long r)
-{
-	return r < 0 ? -(errno ? errno : EIO) : r;
-}
 
 /* Maps (level, name) to lwIP's; returns 0, IGNORED, or -ENOPROTOOPT. */
 static int opt_map(int level, int name, int *llevel, int *lname)
@@ -73,6 +65,17 @@ int netsock_setsockopt(struct file *f, int level, int name, const void *val, uin
 	return (int)lwip_err(lwip_setsockopt(sock_of(f), ll, ln, val, len));
 }
 
+/* SO_ERROR of a socket whose non-blocking connect may still be going on. */
+static void so_error_after_connect(struct file *f, int *err)
+{
+	struct pollfd p = {sock_of(f), POLLOUT, 0};
+	if (*err == ECONNRESET)
+		*err = ECONNREFUSED;
+	/* Writable without an error: connected (in SYN_SENT it is not writable). */
+	if (*err || (lwip_poll(&p, 1, 0) == 1 && p.revents == POLLOUT))
+		netsock_mark_connecting(f, 0);
+}
+
 int netsock_getsockopt(struct file *f, int level, int name, void *val, uint32_t *len)
 {
 	int ll, ln, m = opt_map(level, name, &ll, &ln);
@@ -89,5 +92,7 @@ int netsock_getsockopt(struct file *f, int level, int name, void *val, uint32_t 
 	socklen_t l = *len;
 	int r = lwip_getsockopt(sock_of(f), ll, ln, val, &l);
 	*len = l; /* SO_TYPE needs no mapping: SOCK_STREAM/SOCK_DGRAM agree */
+	if (r == 0 && level == LNX_SOL_SOCKET && name == LNX_SO_ERROR && netsock_connecting(f))
+		so_error_after_connect(f, val);
 	return (int)lwip_err(r);
 }

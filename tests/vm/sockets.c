@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -215,11 +216,61 @@ static void test_udp(void)
 	close(v);
 }
 
+/*
+ * Non-blocking connect through the descriptor table: EINPROGRESS, then
+ * writable with SO_ERROR 0 on success; to a closed port, the failure is
+ * reported by poll (POLLERR) and SO_ERROR (ECONNREFUSED, read once).
+ */
+static void test_nonblocking_connect(void)
+{
+	int l = listen_on(PORT + 3, 0), v = -1;
+	socklen_t len = sizeof(v);
+	struct sockaddr_in a = {AF_INET, htons(PORT + 3), {htonl(INADDR_LOOPBACK)}, {0}};
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	CHECK("nb-socket", 60, c >= 0 && (fcntl(c, F_GETFL) & O_NONBLOCK));
+	int r = connect(c, (struct sockaddr *)&a, sizeof(a));
+	CHECK("nb-connect-inprogress", 61, r == -1 && errno == EINPROGRESS);
+	struct pollfd p = {c, POLLOUT, 0};
+	CHECK("nb-connect-writable", 62, poll(&p, 1, 5000) == 1 && (p.revents & POLLOUT) && !(p.revents & POLLERR));
+	CHECK("nb-connect-so_error", 63, getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0);
+	int s = accept(l, NULL, NULL);
+	CHECK("nb-accept", 64, s >= 0);
+	CHECK("nb-send", 65, send(c, "x", 1, 0) == 1);
+	char ch = 0;
+	p = (struct pollfd){s, POLLIN, 0};
+	CHECK("nb-recv", 66, poll(&p, 1, 5000) == 1 && recv(s, &ch, 1, 0) == 1 && ch == 'x');
+	close(s);
+	close(c);
+	close(l);
+
+	struct sockaddr_in closed = {AF_INET, htons(9), {htonl(INADDR_LOOPBACK)}, {0}};
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	int on = 1;
+	CHECK("nb-fionbio", 67, c >= 0 && ioctl(c, FIONBIO, &on) == 0);
+	r = connect(c, (struct sockaddr *)&closed, sizeof(closed));
+	int e = errno;
+	if (r == -1 && e == EINPROGRESS) {
+		p = (struct pollfd){c, POLLOUT, 0};
+		CHECK("nb-refused-poll", 68, poll(&p, 1, 5000) == 1 && (p.revents & (POLLERR | POLLHUP)));
+		v = -1;
+		len = sizeof(v);
+		CHECK("nb-refused-so_error", 69,
+		      getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == ECONNREFUSED);
+	} else {
+		CHECK("nb-refused-at-once", 70, r == -1 && e == ECONNREFUSED);
+	}
+	v = -1;
+	len = sizeof(v);
+	CHECK("nb-so_error-cleared", 71, getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0);
+	close(c);
+}
+
 int main(void)
 {
 	test_inet();
 	test_tcp();
 	test_names_and_errors();
 	test_udp();
+	test_nonblocking_connect();
 	return vmtest_success();
 }
