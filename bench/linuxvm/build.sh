@@ -9,7 +9,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 usage() {
 	cat >&2 <<'EOF'
 usage: build.sh OUTDIR [--add HOSTPATH[:GUESTPATH]]... [--modules mod1,mod2]
-                [--no-net] [--pvh]
+                [--no-net] [--virtiofs] [--pvh]
 
   --add HOST[:GUEST]  copy HOST (file or directory) into the initramfs at
                       GUEST (default /BASENAME; a GUEST ending in / is a
@@ -20,6 +20,9 @@ usage: build.sh OUTDIR [--add HOSTPATH[:GUESTPATH]]... [--modules mod1,mod2]
   --no-net            leave out the virtio net modules (virtio_net,
                       virtio_mmio, virtio_pci) that /init loads when the
                       command line has ip=.
+  --virtiofs          add the virtio-fs modules (fuse, virtiofs and the virtio
+                      transports) that /init loads when the command line has
+                      linuxvm.fs= (run.sh --fs).
   --pvh               also extract the uncompressed kernel as OUTDIR/vmlinux
                       (ELF with a PVH entry); run.sh then boots it directly,
                       skipping the in-guest decompression (~0.3-0.5 s TCG).
@@ -36,6 +39,7 @@ shift
 ADDS=()
 MODS=()
 NET=1
+FS=0
 PVH=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -52,6 +56,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--no-net)
 		NET=0
+		shift
+		;;
+	--virtiofs)
+		FS=1
 		shift
 		;;
 	--pvh)
@@ -240,6 +248,14 @@ if [ "$NET" = 1 ]; then
 	# q35: virtio-net-pci (virtio_pci). Both are modules in the cloud kernel.
 	resolve virtio_mmio virtio_pci virtio_net
 	install_mods "$n_user" "$ROOT/etc/linuxvm/net-modules"
+fi
+if [ "$FS" = 1 ]; then
+	# virtio-fs (run.sh --fs): the transports again, so that this list is
+	# complete without the net one (/init skips a module already loaded).
+	n_fs=${#ORDER[@]}
+	SEEN=()
+	resolve virtio_mmio virtio_pci virtiofs
+	install_mods "$n_fs" "$ROOT/etc/linuxvm/fs-modules"
 fi
 log "modules: ${ORDER[*]:-none}"
 

@@ -4,6 +4,8 @@
 # Kernel command line understood here (everything else is the kernel's):
 #   ip=ADDR/PREFIX    load the virtio net modules, configure eth0
 #   gw=GW             default route via GW (with ip=)
+#   linuxvm.fs=TAG:PATH  load the virtio-fs modules, mount virtio-fs TAG on
+#                     PATH (repeatable; run.sh --fs)
 #   linuxvm.verbose   print what /init does
 #   -- CMD ARGS...    run "CMD ARGS..." with /bin/sh -c, then end the VM with
 #                     its exit status (via /sbin/qemu-exit). Without it, an
@@ -25,12 +27,13 @@ case "$CMDLINE" in
 *) OPTS=$CMDLINE CMD= ;;
 esac
 
-IP='' GW='' VERBOSE=''
+IP='' GW='' VERBOSE='' FS=''
 set -f
 for w in $OPTS; do
 	case $w in
 	ip=*) IP=${w#ip=} ;;
 	gw=*) GW=${w#gw=} ;;
+	linuxvm.fs=*) FS="$FS ${w#linuxvm.fs=}" ;;
 	linuxvm.verbose) VERBOSE=1 ;;
 	esac
 done
@@ -41,6 +44,10 @@ log() { [ -z "$VERBOSE" ] || echo "[linuxvm] $*"; }
 load_modules() {
 	while read -r m; do
 		[ -n "$m" ] || continue
+		# the net and fs lists share the virtio transports
+		n=${m##*/}
+		n=${n%.ko}
+		[ ! -d "/sys/module/$(echo "$n" | tr - _)" ] || continue
 		log "insmod $m"
 		insmod "$m" || echo "[linuxvm] insmod $m failed" >&2
 	done <"$1"
@@ -64,6 +71,25 @@ if [ -n "$IP" ]; then
 	else
 		echo "[linuxvm] ip= given but no eth0 appeared" >&2
 	fi
+fi
+
+if [ -n "$FS" ]; then
+	[ ! -s /etc/linuxvm/fs-modules ] || load_modules /etc/linuxvm/fs-modules
+	for spec in $FS; do
+		tag=${spec%%:*} dir=${spec#*:}
+		mkdir -p "$dir"
+		# the device is probed when its driver loads; retry briefly anyway
+		i=0
+		until mount -t virtiofs "$tag" "$dir" 2>/dev/null || [ $i -ge 50 ]; do
+			usleep 100000
+			i=$((i + 1))
+		done
+		if grep -q "^$tag $dir virtiofs " /proc/mounts; then
+			log "virtio-fs $tag on $dir"
+		else
+			echo "[linuxvm] could not mount virtio-fs $tag on $dir" >&2
+		fi
+	done
 fi
 
 cd /

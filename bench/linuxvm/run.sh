@@ -7,6 +7,7 @@ usage() {
 	cat >&2 <<'EOF'
 usage: run.sh OUTDIR [--machine microvm|q35] [-m MEM] [--smp N]
               [--fwd [ADDR:]HOSTPORT[:GUESTPORT]]... [--net] [--unrestricted]
+              [--fs HOSTDIR[:TAG]]...
               [--timeout SECS] [--append KARGS] [--verbose] [--dry-run]
               [--no-boot-tweaks] [--bzimage]
               [--qemu-arg ARG]... -- CMD ARGS...
@@ -21,6 +22,10 @@ usage: run.sh OUTDIR [--machine microvm|q35] [-m MEM] [--smp N]
   --unrestricted  let the guest open connections through slirp (to the host
                as 10.0.2.2, and beyond). Default: restrict=on, only --fwd
                rules work.
+  --fs         share HOSTDIR over virtio-fs with tag TAG (default "data";
+               repeatable), as toro-run --fs does: a virtiofsd per folder, the
+               guest RAM in a shared memfd; the guest mounts it on /mnt/TAG.
+               Needs build.sh --virtiofs.
   --timeout    kill QEMU after SECS seconds (exit status 124)
   --append     extra kernel command line words (before the --)
   --verbose    show kernel messages and /init's steps; print the QEMU command
@@ -45,7 +50,7 @@ case $1 in -h | --help | -*) usage ;; esac
 OUT=$1
 shift
 MACHINE=microvm MEM=256M SMP=1 NET=0 RESTRICT=on TIMEOUT='' VERBOSE=0 DRY=0 TWEAKS=1 BZ=0
-FWDS=() QEXTRA=() KEXTRA=()
+FWDS=() QEXTRA=() KEXTRA=() FSDIRS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--machine) MACHINE=${2:?}; shift 2 ;;
@@ -54,6 +59,7 @@ while [ $# -gt 0 ]; do
 	--fwd) FWDS+=("${2:?}"); NET=1; shift 2 ;;
 	--net) NET=1; shift ;;
 	--unrestricted) RESTRICT=off; shift ;;
+	--fs) FSDIRS+=("${2:?}"); shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
 	--append) KEXTRA+=("${2:?}"); shift 2 ;;
 	--verbose) VERBOSE=1; shift ;;
@@ -104,6 +110,43 @@ q35)
 *) die "--machine must be microvm or q35" ;;
 esac
 
+# --fs: the same devices and virtiofsd options as tools/toro-run --fs.
+# vhost-user-fs needs the guest's RAM in a shared memfd; virtiofsd
+# (libvhost-user) serves virtio 1.x only, so microvm's virtio-mmio transports
+# must not be legacy.
+VIRTIOFSD=${TORO_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+FS_TMP='' FS_SRCS=() FS_SOCKS=() FS_PIDS=() FS_KARGS=''
+if [ ${#FSDIRS[@]} -gt 0 ]; then
+	[ -x "$VIRTIOFSD" ] || die "$VIRTIOFSD not found (apt-get install qemu-system-common)"
+	grep -qx './etc/linuxvm/fs-modules' "$OUT/manifest" 2>/dev/null ||
+		die "--fs: the initramfs has no virtio-fs modules (build.sh --virtiofs)"
+	if [ "$DRY" = 1 ]; then FS_DIR=/tmp/linuxvm-fs.XXXXXX; else
+		FS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/linuxvm-fs.XXXXXX")
+		FS_DIR=$FS_TMP
+	fi
+	for ((i = 0; i < ${#Q[@]}; i++)); do
+		[ "${Q[i]}" != -M ] || Q[i + 1]+=",memory-backend=mem"
+	done
+	Q+=(-object "memory-backend-memfd,id=mem,size=$MEM,share=on")
+	FSDEV=vhost-user-fs-pci
+	if [ "$MACHINE" = microvm ]; then
+		FSDEV=vhost-user-fs-device
+		Q+=(-global virtio-mmio.force-legacy=false)
+	fi
+	i=0
+	for spec in "${FSDIRS[@]}"; do
+		dir=$spec tag=data
+		case $spec in *:*) dir=${spec%:*} tag=${spec##*:} ;; esac
+		[ -d "$dir" ] || die "--fs: '$dir' is not a directory"
+		[[ $tag =~ ^[A-Za-z0-9._-]{1,36}$ ]] || die "--fs: tag '$tag' must be 1-36 of [A-Za-z0-9._-]"
+		FS_SRCS+=("$(cd "$dir" && pwd)")
+		FS_SOCKS+=("$FS_DIR/fs$i.sock")
+		Q+=(-chardev "socket,id=fs$i,path=$FS_DIR/fs$i.sock" -device "$FSDEV,chardev=fs$i,tag=$tag")
+		FS_KARGS+=" linuxvm.fs=$tag:/mnt/$tag"
+		i=$((i + 1))
+	done
+fi
+
 # Guest TSC = host TSC under TCG. Tell the kernel its rate: microvm has no
 # HPET/ACPI PM timer, PIT calibration fails often under TCG and the kernel then
 # hangs. tsc=reliable keeps the TSC clocksource (no watchdog switching it to
@@ -137,19 +180,46 @@ fi
 # initcalls that take 0.1-0.35 s each under TCG (SP800-108 KDF self-test,
 # kprobe-event tracing setup). None affects a benchmarked program.
 [ "$TWEAKS" = 0 ] || KARGS+=" cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace"
+KARGS+=$FS_KARGS
 [ ${#KEXTRA[@]} -eq 0 ] || KARGS+=" ${KEXTRA[*]}"
 [ -z "$CMD" ] || KARGS+=" -- $CMD"
 [ ${#KARGS} -lt 2048 ] || die "kernel command line longer than 2047 bytes (x86 COMMAND_LINE_SIZE)"
 Q+=(-append "$KARGS" "${QEXTRA[@]}")
 
 if [ "$DRY" = 1 ] || [ "$VERBOSE" = 1 ]; then
+	for ((i = 0; i < ${#FS_SRCS[@]}; i++)); do
+		printf '%q ' "$VIRTIOFSD" "--socket-path=${FS_SOCKS[i]}" -o "source=${FS_SRCS[i]}" -o cache=auto >&2
+		echo "&" >&2
+	done
 	printf '%q ' "${Q[@]}" >&2
 	echo >&2
 	[ "$DRY" = 0 ] || exit 0
 fi
 
 ERR=$(mktemp "${TMPDIR:-/tmp}/linuxvm-run.XXXXXX")
-trap 'rm -f "$ERR"' EXIT
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	local p
+	for p in "${FS_PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -f "$ERR"
+	[ -z "$FS_TMP" ] || rm -rf "$FS_TMP"
+}
+trap cleanup EXIT
+# Each virtiofsd listens before QEMU connects: wait for its socket.
+for ((i = 0; i < ${#FS_SRCS[@]}; i++)); do
+	"$VIRTIOFSD" "--socket-path=${FS_SOCKS[i]}" -o "source=${FS_SRCS[i]}" -o cache=auto \
+		>"$FS_TMP/virtiofsd$i.log" 2>&1 &
+	FS_PIDS+=($!)
+	for _ in $(seq 100); do
+		[ -S "${FS_SOCKS[i]}" ] && break
+		kill -0 "${FS_PIDS[i]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -S "${FS_SOCKS[i]}" ] || { cat "$FS_TMP/virtiofsd$i.log" >&2; die "virtiofsd did not start"; }
+done
 rc=0
 if [ -n "$TIMEOUT" ]; then
 	timeout --foreground -k 5 "$TIMEOUT" "${Q[@]}" 2>"$ERR" || rc=$?
