@@ -5,7 +5,9 @@
  * at or above 0xc0000000 (clear of q35's MMCONFIG at 0xb0000000), below the
  * IOAPIC at 0xfec00000, and above any BAR the firmware did assign.  Only
  * devices on bus 0 get BARs this way (a bridge's windows would have to be
- * programmed too).  I/O BARs are never assigned: nothing here needs them.
+ * programmed too).  I/O BARs (legacy virtio's registers) get ports the same
+ * way, from 0xc000 up: below that are the ISA and chipset ports (q35's LPC,
+ * ACPI PM block at 0x600, PCI configuration at 0xcf8).
  */
 #include <errno.h>
 #include <kernel/boot.h>
@@ -17,9 +19,13 @@
 #define PCI_HOLE_END   0xfec00000ULL
 #define PCI_HOLE_ALIGN (1ULL << 20)
 #define PCI_ADDR_LIMIT (1ULL << 47) /* the identity map's reach */
+#define PCI_IO_FLOOR   0xc000
+#define PCI_IO_END     0x10000
 
 /* Where the next assigned BAR may go; 0 until the hole is measured. */
 static uint64_t hole_next;
+/* The same for I/O BARs: 0 until the assigned ones are skipped. */
+static uint64_t io_next;
 
 static int bar_count(const struct pci_dev *d)
 {
@@ -126,6 +132,21 @@ static int hole_skip_assigned(const struct pci_dev *d, void *arg)
 	return 0;
 }
 
+/* Moves *next above every I/O BAR of d that has ports at or above the floor. */
+static int io_skip_assigned(const struct pci_dev *d, void *arg)
+{
+	uint64_t *next = arg;
+	struct pci_bar bar;
+	for (int n = 0; n < bar_count(d); n += bar.is_64 ? 2 : 1) {
+		if (bar_read(d, n, &bar) < 0)
+			break;
+		uint64_t end = bar.base + bar.size;
+		if (bar.is_io && bar.base >= PCI_IO_FLOOR && end > *next)
+			*next = end;
+	}
+	return 0;
+}
+
 static void hole_measure(void)
 {
 	uint64_t next = (ram_top_below_4g() + PCI_HOLE_ALIGN - 1) & ~(PCI_HOLE_ALIGN - 1);
@@ -156,6 +177,48 @@ static int bar_assign(const struct pci_dev *d, int n, struct pci_bar *bar)
 		pci_cfg_write32(d, off + 4, (uint32_t)(base >> 32));
 	hole_next = base + bar->size;
 	bar->base = base;
+	return 0;
+}
+
+/* Gives unassigned I/O BAR n ports from PCI_IO_FLOOR up; 0 or -ENODEV. */
+static int bar_assign_io(const struct pci_dev *d, int n, struct pci_bar *bar)
+{
+	if (!bar->size || d->bus != 0)
+		return -ENODEV;
+	if (!io_next) {
+		io_next = PCI_IO_FLOOR;
+		pci_enumerate(io_skip_assigned, &io_next);
+	}
+	uint64_t align = bar->size; /* a power of 2, at least 4 */
+	uint64_t base = (io_next + align - 1) & ~(align - 1);
+	if (base >= PCI_IO_END || bar->size > PCI_IO_END - base) {
+		kprintf("pci: %02x:%02x.%x: no ports left for BAR%d (%llu bytes)\n", d->bus,
+		        d->slot, d->func, n, (unsigned long long)bar->size);
+		return -ENODEV;
+	}
+	unsigned off = PCI_BAR0 + 4 * (unsigned)n;
+	uint32_t flags = pci_cfg_read32(d, off) & ~PCI_BAR_IO_MASK;
+	pci_cfg_write32(d, off, (uint32_t)base | flags);
+	io_next = base + bar->size;
+	bar->base = base;
+	return 0;
+}
+
+int pci_bar_io(const struct pci_dev *d, int n, uint16_t *port, uint32_t *size)
+{
+	struct pci_bar bar;
+	int err = bar_read(d, n, &bar);
+	if (err < 0)
+		return err;
+	if (!bar.is_io)
+		return -EINVAL;
+	if (!bar.base && (err = bar_assign_io(d, n, &bar)) < 0)
+		return err;
+	if (!bar.size || bar.base >= PCI_IO_END || bar.size > PCI_IO_END - bar.base)
+		return -ENODEV;
+	pci_cfg_write16(d, PCI_COMMAND, pci_cfg_read16(d, PCI_COMMAND) | PCI_COMMAND_IO);
+	*port = (uint16_t)bar.base;
+	*size = (uint32_t)bar.size;
 	return 0;
 }
 

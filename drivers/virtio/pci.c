@@ -1,17 +1,16 @@
 /*
- * The modern virtio-pci transport (virtio 1.2, 4.1) with MSI-X.
+ * The modern virtio-pci transport (virtio 1.2, 4.1), and the PCI scan that
+ * finds virtio devices for it and for pci_legacy.c.
  * QEMU: -device virtio-net-pci[,disable-legacy=on] on q35 or pc (the default
- * transitional device has the 1.x capabilities too).
+ * transitional device has the 1.x capabilities too).  A transitional device
+ * without them (disable-modern=on) goes to the legacy transport.
  *
  * Interrupts: MSI-X entry 0 signals configuration changes, entry 1 + q
  * signals queue q; when the device has fewer entries, the queues beyond
  * share its last one (and with a single entry, everything shares entry 0),
- * whose handler then polls each queue bound to it.
- *
- * Legacy virtio-pci (the I/O BAR of pre-1.0 devices) is not supported: every
- * QEMU since 2.7 offers the modern interface, and legacy would need a second
- * register layout and 4096-aligned rings for no device we run on.  Devices
- * without MSI-X are not supported either (INTx would need ACPI _PRT).
+ * whose handler then polls each queue bound to it.  A device without MSI-X
+ * (QEMU: vectors=0) interrupts through its INTx pin (pci_intx.c), a shared
+ * level-triggered line that reading the ISR capability acknowledges.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -42,9 +41,11 @@ struct vpci {
 	volatile uint8_t *common; /* 4.1.4.3 */
 	volatile uint8_t *notify; /* 4.1.4.4 */
 	volatile uint8_t *device; /* 4.1.4.6, or NULL */
+	volatile uint8_t *isr;    /* 4.1.4.5, or NULL; needed for INTx only */
 	uint32_t notify_len, notify_mult, device_len;
 	struct pci_msix msix;
-	unsigned nentries; /* MSI-X entries we may use */
+	unsigned nentries; /* MSI-X entries we may use; 0: INTx */
+	int intx_gsi;      /* the INTx line, 0 until connected */
 	struct vpci_entry entry[VPCI_MAX_ENTRIES];
 };
 
@@ -217,16 +218,23 @@ static int notify_setup(struct vpci *p, struct virtq *vq)
 	return 0;
 }
 
-static int vpci_queue_enable(struct virtio_dev *vdev, struct virtq *vq)
+/* Binds vq to its MSI-X entry: its own, or the last one, shared. */
+static int queue_vector_setup(struct vpci *p, struct virtq *vq)
 {
-	struct vpci *p = to_vpci(vdev);
 	unsigned n = 1u + vq->index < p->nentries ? 1u + vq->index : p->nentries - 1;
-	common_write16(p, VIRTIO_PCI_COMMON_Q_SELECT, vq->index);
-	common_write16(p, VIRTIO_PCI_COMMON_Q_SIZE, vq->size);
 	int err = entry_bind(p, n, 1u << vq->index);
 	if (err < 0)
 		return err;
-	if ((err = vector_assign(p, VIRTIO_PCI_COMMON_Q_MSIX, n)) < 0)
+	return vector_assign(p, VIRTIO_PCI_COMMON_Q_MSIX, n);
+}
+
+static int vpci_queue_enable(struct virtio_dev *vdev, struct virtq *vq)
+{
+	struct vpci *p = to_vpci(vdev);
+	common_write16(p, VIRTIO_PCI_COMMON_Q_SELECT, vq->index);
+	common_write16(p, VIRTIO_PCI_COMMON_Q_SIZE, vq->size);
+	int err = p->nentries ? queue_vector_setup(p, vq) : 0;
+	if (err < 0)
 		return err;
 	if ((err = notify_setup(p, vq)) < 0)
 		return err;
@@ -237,15 +245,45 @@ static int vpci_queue_enable(struct virtio_dev *vdev, struct virtq *vq)
 	return 0;
 }
 
+/* INTx handler, in interrupt context: the line may be another device's. */
+static void vpci_intx(void *arg)
+{
+	struct vpci *p = arg;
+	uint8_t isr = *p->isr; /* reading acknowledges and lowers the line (4.1.4.5.1) */
+	if (isr)
+		virtio_dev_interrupt(&p->vdev, isr);
+}
+
+static int intx_setup(struct vpci *p, int msix_err)
+{
+	p->nentries = 0;
+	if (p->intx_gsi)
+		return 0;
+	if (msix_err != -ENODEV)
+		kprintf("virtio-pci: %s: MSI-X unusable (%d); trying INTx\n", p->vdev.name,
+		        msix_err);
+	if (!p->isr) {
+		kprintf("virtio-pci: %s: no MSI-X and no ISR capability\n", p->vdev.name);
+		return -ENODEV;
+	}
+	int gsi = pci_intx_connect(&p->pci, vpci_intx, p);
+	if (gsi < 0) {
+		kprintf("virtio-pci: %s: no MSI-X and no INTx route (%d)\n", p->vdev.name, gsi);
+		return gsi;
+	}
+	p->intx_gsi = gsi;
+	kprintf("virtio-pci: %s: no MSI-X; INTx pin %c on GSI %d\n", p->vdev.name,
+	        'A' + pci_cfg_read8(&p->pci, PCI_INTERRUPT_PIN) - 1, gsi);
+	return 0;
+}
+
 static int vpci_irq_setup(struct virtio_dev *vdev)
 {
 	struct vpci *p = to_vpci(vdev);
 	pci_set_bus_master(&p->pci);
 	int err = pci_msix_enable(&p->pci, &p->msix);
-	if (err < 0) {
-		kprintf("virtio-pci: %s: no usable MSI-X (%d); not supported\n", vdev->name, err);
-		return err;
-	}
+	if (err < 0)
+		return intx_setup(p, err);
 	p->nentries = p->msix.size < VPCI_MAX_ENTRIES ? p->msix.size : VPCI_MAX_ENTRIES;
 	if ((err = entry_bind(p, 0, VPCI_CONFIG_BIT)) < 0)
 		return err;
@@ -284,6 +322,8 @@ static void cap_use(struct vpci *p, unsigned off)
 		p->notify = cap_map(p, off, 2, &p->notify_len);
 	} else if (type == VIRTIO_PCI_CAP_DEVICE_CFG && !p->device) {
 		p->device = cap_map(p, off, 0, &p->device_len);
+	} else if (type == VIRTIO_PCI_CAP_ISR_CFG && !p->isr) {
+		p->isr = cap_map(p, off, 1, &len);
 	}
 }
 
@@ -304,8 +344,7 @@ static int caps_find(struct vpci *p)
 static int vpci_setup(struct virtio_dev *vdev)
 {
 	if (caps_find(to_vpci(vdev)) < 0) {
-		kprintf("virtio-pci: %s: no virtio 1.x capabilities (legacy-only: not supported)\n",
-		        vdev->name);
+		kprintf("virtio-pci: %s: no usable virtio 1.x capabilities\n", vdev->name);
 		return -ENODEV;
 	}
 	return 0;
@@ -340,11 +379,30 @@ static uint32_t vpci_device_id(const struct pci_dev *d)
 	return 0;
 }
 
+/* 1 if d has a virtio 1.x common configuration capability (4.1.4.3). */
+static int has_modern_caps(const struct pci_dev *d)
+{
+	unsigned off = 0;
+	for (int i = 0; i < VPCI_MAX_VND_CAPS; i++) {
+		off = pci_cap_find(d, PCI_CAP_ID_VNDR, off);
+		if (!off)
+			return 0;
+		if (pci_cfg_read8(d, off + offsetof(struct virtio_pci_cap, cfg_type)) ==
+		    VIRTIO_PCI_CAP_COMMON_CFG)
+			return 1;
+	}
+	return 0;
+}
+
 static int vpci_found(const struct pci_dev *d, void *arg)
 {
 	uint32_t id = vpci_device_id(d);
 	if (!id)
 		return 0;
+	if (d->device_id < VIRTIO_PCI_DEVICE_MODERN_FIRST && !has_modern_caps(d)) {
+		virtio_pci_legacy_add(d, id); /* transitional, with the legacy interface only */
+		return 0;
+	}
 	if (vpci_count == VPCI_MAX_DEVICES) {
 		kprintf("virtio-pci: more than %d devices; %02x:%02x.%x ignored\n",
 		        VPCI_MAX_DEVICES, d->bus, d->slot, d->func);

@@ -36,6 +36,8 @@ struct virtio_transport {
 	int (*queue_enable)(struct virtio_dev *vdev, struct virtq *vq);
 	/* Before the driver's probe: connect the device's interrupts. */
 	int (*irq_setup)(struct virtio_dev *vdev);
+	/* 1 if a queue must have exactly queue_max() entries (legacy PCI). */
+	int fixed_queue_size;
 };
 
 /* Binds vdev to the driver for its ID, or reports that there is none. */
@@ -48,5 +50,8 @@ void virtio_dev_config_interrupt(struct virtio_dev *vdev);
 /* The transports' boot-time scans, called once by the core. */
 void virtio_mmio_probe_all(void);
 void virtio_pci_probe_all(void);
+/* pci.c found a device without virtio 1.x capabilities: pci_legacy.c takes it. */
+struct pci_dev;
+void virtio_pci_legacy_add(const struct pci_dev *d, uint32_t id);
 
 #endif

@@ -195,9 +195,20 @@ int virtio_config_write(struct virtio_dev *vdev, unsigned offset, const void *bu
 	return 0;
 }
 
-/* The wanted size capped by the device's and rounded down to a power of 2. */
-static unsigned queue_size_pick(unsigned want, unsigned max)
+/*
+ * The wanted size capped by the device's and rounded down to a power of 2,
+ * or, when the transport cannot change it, the device's own (0 if unusable).
+ */
+static unsigned queue_size_pick(struct virtio_dev *vdev, unsigned want, unsigned max)
 {
+	if (vdev->transport->fixed_queue_size) {
+		if (max > VIRTQ_SIZE_MAX || (max & (max - 1))) {
+			kprintf("virtio: %s: queue size %u is not a power of 2 up to %u\n",
+			        vdev->name, max, VIRTQ_SIZE_MAX);
+			return 0;
+		}
+		return max;
+	}
 	unsigned size = want ? want : DEFAULT_QUEUE_SIZE;
 	if (size > max)
 		size = max;
@@ -220,8 +231,11 @@ int virtio_queue_setup(struct virtio_dev *vdev, unsigned index, unsigned size, v
 		return -ENOENT;
 	unsigned opts = (virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX) ? VIRTQ_OPT_EVENT_IDX : 0) |
 	                (virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? VIRTQ_OPT_INDIRECT : 0);
+	unsigned qsize = queue_size_pick(vdev, size, max);
+	if (!qsize)
+		return -EIO;
 	struct virtq *vq;
-	int err = virtq_create(&vq, index, queue_size_pick(size, max), opts);
+	int err = virtq_create(&vq, index, qsize, opts);
 	if (err < 0)
 		return err;
 	vq->callback = cb;

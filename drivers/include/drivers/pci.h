@@ -9,6 +9,7 @@
  *   pci_set_bus_master(dev);                     // before it may DMA
  *   pci_msix_enable(dev, &msix);                 // all entries masked
  *   pci_msix_set(&msix, entry, irq_alloc_vector(handler, arg));
+ *   // or, with no MSI-X: pci_intx_connect(dev, handler, arg);
  *
  * Config space is untrusted input like any device register: capability
  * walks are bounded and BAR ranges are checked before anything is mapped.
@@ -17,6 +18,7 @@
 #define DRIVERS_PCI_H
 
 #include <stdint.h>
+#include <kernel/irq.h>
 #include <drivers/pci_reg.h>
 
 /* One function, as enumeration found it. */
@@ -68,6 +70,14 @@ int pci_bar_decode(const struct pci_dev *d, int n, struct pci_bar *bar);
 int pci_bar_map(const struct pci_dev *d, int n, uint64_t offset, uint64_t len, volatile void **out);
 
 /*
+ * Decodes I/O BAR n, giving it ports first if the firmware left it at 0
+ * (bus 0 only), and turns on the function's I/O decoding.  Sets *port and
+ * *size; 0, -EINVAL (a memory BAR, or no such BAR) or -ENODEV (not
+ * implemented, or no room for it).
+ */
+int pci_bar_io(const struct pci_dev *d, int n, uint16_t *port, uint32_t *size);
+
+/*
  * Offset of the first capability with this id after the one at offset after
  * (0: from the start of the list), or 0 if there is none.
  */
@@ -75,6 +85,20 @@ unsigned pci_cap_find(const struct pci_dev *d, uint8_t id, unsigned after);
 
 /* Turns on bus mastering and memory decoding (and turns INTx off). */
 void pci_set_bus_master(const struct pci_dev *d);
+
+/*
+ * The IOAPIC input d's INTx pin reaches (pci_intx.c: QEMU q35 only, bus 0),
+ * or -ENODEV (no pin) or -ENOTSUP (a chipset or bus we cannot route).
+ */
+int pci_intx_gsi(const struct pci_dev *d);
+/*
+ * Connects d's INTx pin to fn(arg) and turns INTx on: level-triggered and
+ * shared, so fn runs on every interrupt of the line and must read (and so
+ * acknowledge) its device's status.  After pci_set_bus_master(), which
+ * turns INTx off.  Returns the GSI, or -ENODEV, -ENOTSUP (as pci_intx_gsi),
+ * -ENOSPC or -EINVAL (no IOAPIC).
+ */
+int pci_intx_connect(const struct pci_dev *d, irq_handler_fn fn, void *arg);
 
 /* MSI-X state of one function. */
 struct pci_msix {

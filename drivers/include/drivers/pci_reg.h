@@ -12,20 +12,22 @@
 #define PCI_CONFIG_ENABLE  0x80000000u
 
 /* 6.1 Configuration space header, common part */
-#define PCI_VENDOR_ID     0x00 /* 16 bits; 0xffff: no function here */
-#define PCI_DEVICE_ID     0x02
-#define PCI_COMMAND       0x04
-#define PCI_STATUS        0x06
-#define PCI_REVISION_ID   0x08
-#define PCI_PROG_IF       0x09
-#define PCI_SUBCLASS      0x0a
-#define PCI_CLASS         0x0b
-#define PCI_HEADER_TYPE   0x0e
-#define PCI_BAR0          0x10 /* type 0: six BARs; type 1 (bridge): two */
-#define PCI_SECONDARY_BUS 0x19 /* type 1 */
-#define PCI_SUBSYS_VENDOR 0x2c /* type 0 */
-#define PCI_SUBSYS_ID     0x2e /* type 0 */
-#define PCI_CAP_PTR       0x34
+#define PCI_VENDOR_ID      0x00 /* 16 bits; 0xffff: no function here */
+#define PCI_DEVICE_ID      0x02
+#define PCI_COMMAND        0x04
+#define PCI_STATUS         0x06
+#define PCI_REVISION_ID    0x08
+#define PCI_PROG_IF        0x09
+#define PCI_SUBCLASS       0x0a
+#define PCI_CLASS          0x0b
+#define PCI_HEADER_TYPE    0x0e
+#define PCI_BAR0           0x10 /* type 0: six BARs; type 1 (bridge): two */
+#define PCI_SECONDARY_BUS  0x19 /* type 1 */
+#define PCI_SUBSYS_VENDOR  0x2c /* type 0 */
+#define PCI_SUBSYS_ID      0x2e /* type 0 */
+#define PCI_CAP_PTR        0x34
+#define PCI_INTERRUPT_LINE 0x3c /* type 0: the PIC-mode IRQ the firmware chose */
+#define PCI_INTERRUPT_PIN  0x3d /* type 0: 0 none, 1-4 INTA#-INTD# */
 
 #define PCI_VENDOR_NONE 0xffff
 

@@ -69,7 +69,7 @@ struct virtio_driver {
 struct virtio_dev {
 	uint32_t id;                        /* device type, VIRTIO_ID_* */
 	uint64_t features;                  /* negotiated feature bits */
-	int legacy;                         /* a pre-1.0 device (virtio-mmio version 1) */
+	int legacy;                         /* pre-1.0: virtio-mmio version 1, legacy PCI */
 	char name[40];                      /* where it is: "virtio-mmio@0xfeb00e00 irq 12" */
 	const struct virtio_driver *driver; /* bound driver, or NULL */
 	void *priv;                         /* the driver's own state */
@@ -98,7 +98,8 @@ int virtio_config_write(struct virtio_dev *vdev, unsigned offset, const void *bu
 
 /*
  * Sets up queue index with up to size descriptors (0: a default of 256),
- * fewer if the device allows fewer; cb(vq, arg) runs in interrupt context
+ * fewer if the device allows fewer (legacy virtio-pci: always the device's
+ * own size, which may be more); cb(vq, arg) runs in interrupt context
  * when the device used buffers (NULL: poll).  Sets *out and returns 0, or
  * -EINVAL (bad index), -EBUSY (already set up), -ENOENT (the device has no
  * such queue), -ENOMEM, or -EIO (the device refused it).

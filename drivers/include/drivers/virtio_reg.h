@@ -144,6 +144,26 @@ struct virtio_pci_cap {
 /* 4.1.5.1.2 MSI-X Vector Configuration */
 #define VIRTIO_MSI_NO_VECTOR 0xffff
 
+/*
+ * 4.1.4, "Legacy Interfaces: A Note on PCI Device Layout".  Registers in I/O
+ * BAR0, in the guest's byte order; only 32 feature bits.  The MSI-X vector
+ * registers exist only while MSI-X is enabled, and the device-specific
+ * configuration follows them (at 24), or the ISR register (at 20).
+ */
+#define VIRTIO_PCI_LEGACY_HOST_FEATURES  0x00 /* le32, read-only */
+#define VIRTIO_PCI_LEGACY_GUEST_FEATURES 0x04 /* le32 */
+#define VIRTIO_PCI_LEGACY_QUEUE_PFN      0x08 /* le32: queue address >> 12 */
+#define VIRTIO_PCI_LEGACY_QUEUE_NUM      0x0c /* le16, read-only: the queue's size */
+#define VIRTIO_PCI_LEGACY_QUEUE_SEL      0x0e /* le16 */
+#define VIRTIO_PCI_LEGACY_QUEUE_NOTIFY   0x10 /* le16: write the queue index */
+#define VIRTIO_PCI_LEGACY_STATUS         0x12 /* u8 */
+#define VIRTIO_PCI_LEGACY_ISR            0x13 /* u8: reading clears it */
+#define VIRTIO_PCI_LEGACY_MSI_CONFIG     0x14 /* le16, with MSI-X only */
+#define VIRTIO_PCI_LEGACY_MSI_QUEUE      0x16 /* le16, with MSI-X only */
+#define VIRTIO_PCI_LEGACY_CONFIG         0x14 /* device configuration, MSI-X off */
+#define VIRTIO_PCI_LEGACY_CONFIG_MSIX    0x18 /* device configuration, MSI-X on */
+#define VIRTIO_PCI_LEGACY_PFN_SHIFT      12
+
 /* 4.2.2 MMIO Device Register Layout (all registers 32 bits wide) */
 #define VIRTIO_MMIO_MAGIC_VALUE         0x000 /* "virt" */
 #define VIRTIO_MMIO_VERSION             0x004 /* 2; 1 for legacy (4.2.4) */
