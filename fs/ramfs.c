@@ -276,28 +276,25 @@ static int rename_replace(struct rnode *ndir, struct rdirent *victim, struct rno
 	return unlink_node(ndir, v);
 }
 
-static int ramfs_rename(struct vnode *odvn, const char *oname, struct vnode *ndvn,
-                        const char *nname)
+/*
+ * Moves e's node into ndir as nname, over victim if there is one; sets
+ * *dead to the victim's node if that lost its last link (the caller drops
+ * the tree reference after unlocking).
+ */
+static int rename_move(struct rnode *odir, struct rdirent *e, struct rnode *ndir, const char *nname,
+                       struct rdirent *victim, struct rnode **dead)
 {
-	struct rnode *odir = rnode_of(odvn), *ndir = rnode_of(ndvn), *v = NULL;
-	struct ramfs *fs = ramfs_of(odvn);
+	struct rnode *n = e->node;
 	struct rdirent *moved = NULL;
-	int err = 0, last = 0;
-	kmutex_lock(&fs->lock);
-	struct rdirent *e = ramfs_find(odir, oname), *victim = ramfs_find(ndir, nname);
-	if (!e)
-		err = -ENOENT;
-	else if (victim && victim->node == e->node)
-		goto out; /* the same file: nothing to do */
-	else if ((err = rename_check(ndir, e->node, victim)) == 0 && !victim &&
-	         !(moved = dirent_new(nname, e->node)))
+	int err = rename_check(ndir, n, victim);
+	if (err == 0 && !victim && !(moved = dirent_new(nname, n)))
 		err = -ENOSPC;
 	if (err < 0)
-		goto out;
-	struct rnode *n = e->node;
+		return err;
 	if (victim) {
-		v = victim->node;
-		last = rename_replace(ndir, victim, n);
+		struct rnode *v = victim->node;
+		if (rename_replace(ndir, victim, n))
+			*dead = v;
 	} else {
 		dirent_append(ndir, moved);
 		if (S_ISDIR(n->mode))
@@ -309,10 +306,59 @@ static int ramfs_rename(struct vnode *odvn, const char *oname, struct vnode *ndv
 		n->dir.parent = ndir;
 	}
 	ramfs_touch(n, 0);
-out:
+	return 0;
+}
+
+/* A directory's ".." now names to, no longer from (which may be the same). */
+static void reparent(struct rnode *d, struct rnode *from, struct rnode *to)
+{
+	from->nlink--;
+	to->nlink++;
+	d->dir.parent = to;
+}
+
+/* RENAME_EXCHANGE: the two entries swap their nodes, whatever their types. */
+static int rename_exchange(struct rnode *odir, struct rdirent *e, struct rnode *ndir,
+                           struct rdirent *victim)
+{
+	struct rnode *n = e->node, *v = victim->node;
+	if ((S_ISDIR(n->mode) && is_below(ndir, n)) || (S_ISDIR(v->mode) && is_below(odir, v)))
+		return -EINVAL; /* a directory would end up inside itself */
+	e->node = v;
+	victim->node = n;
+	if (S_ISDIR(n->mode))
+		reparent(n, odir, ndir);
+	if (S_ISDIR(v->mode))
+		reparent(v, ndir, odir);
+	ramfs_touch(odir, 1);
+	ramfs_touch(ndir, 1);
+	ramfs_touch(n, 0);
+	ramfs_touch(v, 0);
+	return 0;
+}
+
+static int ramfs_rename(struct vnode *odvn, const char *oname, struct vnode *ndvn,
+                        const char *nname, unsigned flags)
+{
+	struct rnode *odir = rnode_of(odvn), *ndir = rnode_of(ndvn), *dead = NULL;
+	struct ramfs *fs = ramfs_of(odvn);
+	int err;
+	kmutex_lock(&fs->lock);
+	/* the VFS checked the flags against the names, but they may have changed since */
+	struct rdirent *e = ramfs_find(odir, oname), *victim = ramfs_find(ndir, nname);
+	if (!e || (!victim && (flags & VFS_RENAME_EXCHANGE)))
+		err = -ENOENT;
+	else if (victim && (flags & VFS_RENAME_NOREPLACE))
+		err = -EEXIST;
+	else if (victim && victim->node == e->node)
+		err = 0; /* the same file: nothing to do */
+	else if (flags & VFS_RENAME_EXCHANGE)
+		err = rename_exchange(odir, e, ndir, victim);
+	else
+		err = rename_move(odir, e, ndir, nname, victim, &dead);
 	kmutex_unlock(&fs->lock);
-	if (last)
-		vnode_put(&v->vn);
+	if (dead)
+		vnode_put(&dead->vn);
 	return err;
 }
 

@@ -135,7 +135,7 @@ void vfs_vattr_to_stat(const struct vattr *va, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_dev = (dev_t)va->dev;
-	st->st_ino = vfs_ino16(va->ino);
+	st->st_ino = va->ino; /* 64 bits: libc-glue/newlib/patches/0002 */
 	st->st_mode = (mode_t)va->mode;
 	st->st_nlink = (nlink_t)(va->nlink > 0xffff ? 0xffff : va->nlink);
 	st->st_uid = (uid_t)va->uid;

@@ -171,7 +171,20 @@ static int same_node(const struct vnode *a, const struct vnode *b)
 	return a->mnt == b->mnt && a->ino == b->ino;
 }
 
-static int rename_check(struct walk *o, struct walk *n)
+/* The target's type against the source's, as plain rename() wants them. */
+static int rename_types(struct walk *o, struct walk *n)
+{
+	if (n->slash && o->vn->type != S_IFDIR)
+		return -ENOTDIR;
+	if (n->vn && o->vn->type == S_IFDIR && n->vn->type != S_IFDIR)
+		return -ENOTDIR;
+	if (n->vn && o->vn->type != S_IFDIR && n->vn->type == S_IFDIR)
+		return -EISDIR;
+	return 0;
+}
+
+/* 0 to go on, 1 if there is nothing to do (one node under both names), or -ERRNO. */
+static int rename_check(struct walk *o, struct walk *n, unsigned flags)
 {
 	if (!o->name[0] || !n->name[0])
 		return -EBUSY;
@@ -179,28 +192,37 @@ static int rename_check(struct walk *o, struct walk *n)
 		return -EINVAL;
 	if (o->dir->mnt != n->dir->mnt)
 		return -EXDEV;
+	if (n->vn && (flags & VFS_RENAME_NOREPLACE))
+		return -EEXIST;
+	if (!n->vn && (flags & VFS_RENAME_EXCHANGE))
+		return -ENOENT;
+	if (n->vn && same_node(o->vn, n->vn))
+		return 1;
 	if (o->vn->mnt != o->dir->mnt || (n->vn && n->vn->mnt != n->dir->mnt))
 		return -EBUSY; /* a mount point */
-	if (n->slash && o->vn->type != S_IFDIR)
-		return -ENOTDIR;
-	if (n->vn && o->vn->type == S_IFDIR && n->vn->type != S_IFDIR)
-		return -ENOTDIR;
-	if (n->vn && o->vn->type != S_IFDIR && n->vn->type == S_IFDIR)
-		return -EISDIR;
-	return o->dir->ops->rename ? 0 : -EROFS;
+	/* an exchange takes any two types: each name keeps one it had */
+	int err = (flags & VFS_RENAME_EXCHANGE) ? 0 : rename_types(o, n);
+	if (err == 0 && !o->dir->ops->rename)
+		err = -EROFS;
+	return err;
 }
 
-int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                 unsigned flags)
 {
 	int err, err2;
+	/* Linux's RENAME_WHITEOUT (4) is among the rest: no file system here has whiteouts */
+	if ((flags & ~(VFS_RENAME_NOREPLACE | VFS_RENAME_EXCHANGE)) ||
+	    flags == (VFS_RENAME_NOREPLACE | VFS_RENAME_EXCHANGE))
+		return -EINVAL;
 	struct walk *o = path_begin(olddirfd, oldpath, 0, &err);
 	struct walk *n = err ? NULL : path_begin(newdirfd, newpath, WALK_CREATE, &err2);
-	if (err == 0 && (err = err2) == 0 && !(n->vn && same_node(o->vn, n->vn)))
-		err = rename_check(o, n);
-	if (err == 0 && !(n->vn && same_node(o->vn, n->vn)))
-		err = o->dir->ops->rename(o->dir, o->name, n->dir, n->name);
+	if (err == 0 && (err = err2) == 0)
+		err = rename_check(o, n, flags);
+	if (err == 0)
+		err = o->dir->ops->rename(o->dir, o->name, n->dir, n->name, flags);
 	path_end(n, 0);
-	return path_end(o, err);
+	return path_end(o, err < 0 ? err : 0);
 }
 
 int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)

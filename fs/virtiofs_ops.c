@@ -130,13 +130,20 @@ static int vf_rmdir(struct vnode *dir, const char *name)
 	return fuse_send(fs_of(dir), &m);
 }
 
-static int vf_rename(struct vnode *odir, const char *oname, struct vnode *ndir, const char *nname)
+/*
+ * Plain renames stay FUSE_RENAME, which every server has; flags need
+ * RENAME2, which virtiofsd passes to the host's renameat2() (its -EINVAL
+ * for flags the host file system lacks comes back as it is).
+ */
+static int vf_rename(struct vnode *odir, const char *oname, struct vnode *ndir, const char *nname,
+                     unsigned flags)
 {
 	struct fuse_rename_in in = {.newdir = ndir->ino};
-	struct fuse_msg m = {.opcode = FUSE_RENAME,
+	struct fuse_rename2_in in2 = {.newdir = ndir->ino, .flags = flags};
+	struct fuse_msg m = {.opcode = flags ? FUSE_RENAME2 : FUSE_RENAME,
 	                     .nodeid = odir->ino,
-	                     .arg = &in,
-	                     .arglen = sizeof(in),
+	                     .arg = flags ? (const void *)&in2 : &in,
+	                     .arglen = flags ? sizeof(in2) : sizeof(in),
 	                     .name = oname,
 	                     .name2 = nname};
 	return fuse_send(fs_of(odir), &m);

@@ -107,7 +107,7 @@ struct dirent *readdir(DIR *d)
 	size_t len = strnlen(r->d_name, r->d_reclen - NAME_OFF);
 	if (len >= sizeof(d->ent.d_name))
 		len = sizeof(d->ent.d_name) - 1;
-	d->ent.d_ino = vfs_ino16(r->d_ino);
+	d->ent.d_ino = r->d_ino;
 	d->ent.d_off = r->d_off;
 	d->ent.d_reclen = sizeof(d->ent);
 	d->ent.d_type = r->d_type;

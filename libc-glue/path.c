@@ -1,9 +1,10 @@
 /*
- * Names in the tree: unlink, rmdir, remove, rename, link, symlink,
- * readlink, and the current directory (getcwd, chdir, fchdir, realpath).
- * newlib's rename() would link and unlink (not atomic): this one replaces
- * it.  remove() is in remove.c, for the linker's sake.
+ * Names in the tree: unlink, rmdir, remove, rename (and renameat2), link,
+ * symlink, readlink, and the current directory (getcwd, chdir, fchdir,
+ * realpath).  newlib's rename() would link and unlink (not atomic): this
+ * one replaces it.  remove() is in remove.c, for the linker's sake.
  */
+#define _GNU_SOURCE /* renameat2() and RENAME_* */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,9 +30,19 @@ int rmdir(const char *path)
 	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
+_Static_assert(RENAME_NOREPLACE == VFS_RENAME_NOREPLACE && RENAME_EXCHANGE == VFS_RENAME_EXCHANGE,
+               "the VFS takes renameat2()'s flags as they are");
+
+/* The VFS refuses unknown flags, both at once, and RENAME_WHITEOUT. */
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+              unsigned int flags)
+{
+	return (int)glue_ret(vfs_renameat(olddirfd, oldpath, newdirfd, newpath, flags));
+}
+
 int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
 {
-	return (int)glue_ret(vfs_renameat(olddirfd, oldpath, newdirfd, newpath));
+	return renameat2(olddirfd, oldpath, newdirfd, newpath, 0);
 }
 
 int rename(const char *oldpath, const char *newpath)

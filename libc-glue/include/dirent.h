@@ -1,8 +1,8 @@
 /*
  * Directory streams.  newlib's <dirent.h> for this target stops at an
  * #error (its <sys/dirent.h> is a placeholder), so this one replaces it.
- * struct dirent has d_type (Linux's DT_* values) and a d_ino that matches
- * st_ino (newlib's 16 bits); getdents64() gives the full 64-bit numbers.
+ * struct dirent has d_type (Linux's DT_* values) and a 64-bit d_ino that
+ * matches st_ino (libc-glue/newlib/patches/0002).
  */
 #ifndef TORO_DIRENT_H
 #define TORO_DIRENT_H

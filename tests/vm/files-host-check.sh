@@ -15,6 +15,7 @@ fail() {
 [[ $(cat "$dir/hello.txt") == "hello from toro" ]] || fail "hello.txt: wrong contents"
 [[ $(cat "$dir/replaced.txt") == "new contents" ]] || fail "replaced.txt was not replaced"
 [[ ! -e $dir/tmp ]] || fail "the renamed file is still there under its old name"
+[[ $(cat "$dir/swap-a") == a && $(cat "$dir/swap-b") == b ]] || fail "swap-a and swap-b were not exchanged"
 [[ $(printf '%s,' "$(cat "$dir/appended")") == "1
 2," ]] || fail "appended: wrong contents"
 [[ $(stat -c %a "$dir/appended") == 600 ]] || fail "appended: mode $(stat -c %a "$dir/appended")"

@@ -1,11 +1,13 @@
 /*
  * The POSIX file API on one directory tree: files, append, truncate,
- * rename, unlink, directories, readdir, symlinks, hard links, *at calls,
- * the current directory, times and modes, mmap, stdio, and the errno of
- * each error case.  argv[1] is the directory to work in (created; default
- * /tmp/files): the ramfs root, or a virtio-fs mount.  At the end it leaves
- * BASE/keep for a host-side check (tests/vm/files-host-check.sh).
+ * rename (and renameat2's flags), unlink, directories, readdir, symlinks,
+ * hard links, *at calls, the current directory, times and modes, mmap,
+ * stdio, and the errno of each error case.  argv[1] is the directory to
+ * work in (created; default /tmp/files): the ramfs root, or a virtio-fs
+ * mount.  At the end it leaves BASE/keep for a host-side check
+ * (tests/vm/files-host-check.sh).
  */
+#define _GNU_SOURCE /* renameat2() */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -155,6 +157,41 @@ static void test_rename_unlink(void)
 	CHECK("remove", 30,
 	      remove(P("x")) == 0 && ERRNO_IS(access(P("x"), F_OK), ENOENT) &&
 	          mkdir(P("rd"), 0755) == 0 && remove(P("rd")) == 0);
+}
+
+/*
+ * Exit statuses stop at 119, so these checks share 118: each prints its
+ * own name and line.
+ */
+static void test_renameat2(void)
+{
+	int d = open(base, O_RDONLY | O_DIRECTORY);
+	CHECK("rename2-setup", 118,
+	      d >= 0 && write_file(P("r2a"), "a") == 0 && write_file(P("r2b"), "b") == 0);
+	CHECK("noreplace-eexist", 118,
+	      ERRNO_IS(renameat2(d, "r2a", d, "r2b", RENAME_NOREPLACE), EEXIST) &&
+	          file_is(P("r2a"), "a") && file_is(P("r2b"), "b"));
+	CHECK("noreplace-new", 118,
+	      renameat2(d, "r2a", d, "r2c", RENAME_NOREPLACE) == 0 && file_is(P("r2c"), "a") &&
+	          ERRNO_IS(access(P("r2a"), F_OK), ENOENT));
+	CHECK("exchange", 118,
+	      renameat2(d, "r2b", d, "r2c", RENAME_EXCHANGE) == 0 && file_is(P("r2b"), "a") &&
+	          file_is(P("r2c"), "b"));
+	CHECK("exchange-enoent", 118,
+	      ERRNO_IS(renameat2(d, "r2b", d, "r2a", RENAME_EXCHANGE), ENOENT) &&
+	          file_is(P("r2b"), "a") && ERRNO_IS(access(P("r2a"), F_OK), ENOENT));
+	CHECK("rename2-einval", 118,
+	      ERRNO_IS(renameat2(d, "r2b", d, "r2c", RENAME_NOREPLACE | RENAME_EXCHANGE), EINVAL) &&
+	          ERRNO_IS(renameat2(d, "r2b", d, "r2c", 8), EINVAL) &&
+	          ERRNO_IS(renameat2(d, "r2b", d, "r2c", RENAME_WHITEOUT), EINVAL) &&
+	          file_is(P("r2b"), "a") && file_is(P("r2c"), "b"));
+	CHECK("exchange-dir", 118,
+	      mkdir(P("r2d"), 0755) == 0 && write_file(P("r2d/in"), "in") == 0 &&
+	          renameat2(d, "r2d", d, "r2b", RENAME_EXCHANGE) == 0 &&
+	          file_is(P("r2b/in"), "in") && file_is(P("r2d"), "a"));
+	CHECK("rename2-cleanup", 118,
+	      unlink(P("r2b/in")) == 0 && rmdir(P("r2b")) == 0 && unlink(P("r2c")) == 0 &&
+	          unlink(P("r2d")) == 0 && close(d) == 0);
 }
 
 static void test_dirs(void)
@@ -435,6 +472,11 @@ static void leave_for_host(void)
 	      write_file(P("keep/replaced.txt"), "old\n") == 0 &&
 	          write_file(P("keep/tmp"), "new contents\n") == 0 &&
 	          rename(P("keep/tmp"), P("keep/replaced.txt")) == 0);
+	CHECK("keep-exchange", 118,
+	      write_file(P("keep/swap-a"), "b\n") == 0 &&
+	          write_file(P("keep/swap-b"), "a\n") == 0 &&
+	          renameat2(AT_FDCWD, P("keep/swap-a"), AT_FDCWD, P("keep/swap-b"),
+	                    RENAME_EXCHANGE) == 0);
 	int ok = 1;
 	char name[32];
 	for (int i = 0; i < 3; i++) {
@@ -456,6 +498,7 @@ int main(int argc, char **argv)
 	test_append_seek();
 	test_truncate();
 	test_rename_unlink();
+	test_renameat2();
 	test_dirs();
 	test_readdir();
 	test_symlinks();

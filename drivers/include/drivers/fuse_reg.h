@@ -39,6 +39,7 @@ enum fuse_opcode {
 	FUSE_READDIR = 28,
 	FUSE_RELEASEDIR = 29,
 	FUSE_CREATE = 35,
+	FUSE_RENAME2 = 45, /* protocol 7.23 */
 };
 
 /* fuse_init_in/out flags */
@@ -138,6 +139,12 @@ struct fuse_mkdir_in {
 
 struct fuse_rename_in {
 	uint64_t newdir;
+};
+
+struct fuse_rename2_in {
+	uint64_t newdir;
+	uint32_t flags; /* Linux's RENAME_* */
+	uint32_t padding;
 };
 
 struct fuse_link_in {
@@ -267,6 +274,7 @@ struct virtio_fs_config {
 _Static_assert(sizeof(struct fuse_in_header) == 40, "fuse_in_header");
 _Static_assert(sizeof(struct fuse_attr) == 88, "fuse_attr");
 _Static_assert(sizeof(struct fuse_entry_out) == 128, "fuse_entry_out");
+_Static_assert(sizeof(struct fuse_rename2_in) == 16, "fuse_rename2_in");
 _Static_assert(sizeof(struct fuse_attr_out) == 104, "fuse_attr_out");
 _Static_assert(sizeof(struct fuse_setattr_in) == 88, "fuse_setattr_in");
 _Static_assert(sizeof(struct fuse_read_in) == 40, "fuse_read_in");

@@ -97,7 +97,14 @@ int vfs_statat(int dirfd, const char *path, int flags, struct vattr *va);
 int vfs_mkdirat(int dirfd, const char *path, uint32_t mode);
 /* flags: AT_REMOVEDIR for rmdir(). */
 int vfs_unlinkat(int dirfd, const char *path, int flags);
-int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+/*
+ * flags: 0 (replace a target of a compatible type), or one of these, Linux's
+ * renameat2() values, which libc-glue passes through.  Others: -EINVAL.
+ */
+#define VFS_RENAME_NOREPLACE 1u /* -EEXIST if newpath exists */
+#define VFS_RENAME_EXCHANGE  2u /* swap two existing names atomically; -ENOENT if one is missing */
+int vfs_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                 unsigned flags);
 /* flags: AT_SYMLINK_FOLLOW. */
 int vfs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
@@ -117,14 +124,8 @@ int vfs_getcwd(char *buf, size_t size);
 /* The absolute path without ".", ".." or symlinks; out has VFS_PATH_MAX bytes. */
 int vfs_realpath(const char *path, char *out);
 
-/* newlib's st_ino (and d_ino) have 16 bits: fold the rest in rather than drop it. */
-static inline uint16_t vfs_ino16(uint64_t ino)
-{
-	return (uint16_t)(ino ^ (ino >> 16) ^ (ino >> 32) ^ (ino >> 48));
-}
-
 struct stat;
-/* newlib's struct stat from attributes (st_ino is vfs_ino16()). */
+/* newlib's struct stat from attributes. */
 void vfs_vattr_to_stat(const struct vattr *va, struct stat *st);
 
 /* Operations on open files; -EBADF (or -EINVAL) if f is no VFS file. */

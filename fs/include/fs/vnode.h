@@ -46,9 +46,14 @@ struct vnode_ops {
 	int (*mkdir)(struct vnode *dir, const char *name, uint32_t mode);
 	int (*unlink)(struct vnode *dir, const char *name);
 	int (*rmdir)(struct vnode *dir, const char *name);
-	/* Replaces an existing target of a compatible type atomically. */
+	/*
+	 * flags 0: replaces an existing target of a compatible type atomically.
+	 * VFS_RENAME_NOREPLACE or VFS_RENAME_EXCHANGE (never both): checked by
+	 * the VFS before the call, and again by the backend where names may
+	 * come and go meanwhile.
+	 */
 	int (*rename)(struct vnode *olddir, const char *oldname, struct vnode *newdir,
-	              const char *newname);
+	              const char *newname, unsigned flags);
 	int (*link)(struct vnode *vn, struct vnode *dir, const char *name);
 	int (*symlink)(struct vnode *dir, const char *name, const char *target);
 	/* Entries from cookie on (0: the start); fh from open(). */

@@ -2,8 +2,9 @@
  * Path lookup (fs/namei.c) through the real VFS over a ramfs: ".", "..",
  * repeated and trailing slashes, symlinks (relative, absolute, chains up to
  * VFS_SYMLOOP_MAX, loops), ENAMETOOLONG, ENOTDIR, the current directory,
- * directory descriptors and mount crossing.  At the end every reference
- * the walks took must be back: the root's count is what it was.
+ * directory descriptors, renames (renameat2's flags too) and mount
+ * crossing.  At the end every reference the walks took must be back: the
+ * root's count is what it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -179,16 +180,49 @@ static void test_cwd_and_dirfd(void)
 
 static void test_renames(void)
 {
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/a/b/c/b"), -EINVAL);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/file", AT_FDCWD, "/a/b"), -EISDIR);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/chain", AT_FDCWD, "/a"), -ENOTEMPTY);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/a/file"), -ENOTDIR);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/b2"), 0);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/a/b/c/b", 0), -EINVAL);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/file", AT_FDCWD, "/a/b", 0), -EISDIR);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/chain", AT_FDCWD, "/a", 0), -ENOTEMPTY);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/a/file", 0), -ENOTDIR);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/b", AT_FDCWD, "/b2", 0), 0);
 	CHECK_STR(real("/b2/c/.."), "/b2");
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/b2", AT_FDCWD, "/a/b"), 0);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/.", AT_FDCWD, "/x"), -EINVAL);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/b2", AT_FDCWD, "/a/b", 0), 0);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/.", AT_FDCWD, "/x", 0), -EINVAL);
 	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/a/.", AT_REMOVEDIR), -EINVAL);
 	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/", AT_REMOVEDIR), -EBUSY);
+}
+
+/* renameat2()'s flags on the ramfs: an exchanged directory's ".." and link counts follow it. */
+static void test_rename_flags(void)
+{
+	struct vattr before, after, va;
+	CHECK_EQ(vfs_mkdirat(AT_FDCWD, "/x1", 0755), 0);
+	CHECK_EQ(vfs_mkdirat(AT_FDCWD, "/x1/sub", 0755), 0);
+	CHECK_EQ(mkfile("/xf", "f"), 0);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/a/file", VFS_RENAME_NOREPLACE), -EEXIST);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/xf", VFS_RENAME_NOREPLACE), -EEXIST);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/nope", VFS_RENAME_EXCHANGE), -ENOENT);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/a/file", 3), -EINVAL);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/a/file", 4), -EINVAL); /* whiteout */
+	CHECK_EQ(vfs_statat(AT_FDCWD, "/a", 0, &before), 0);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/x1", AT_FDCWD, "/a/file", VFS_RENAME_EXCHANGE), 0);
+	CHECK_STR(real("/a/file/sub/../.."), "/a");
+	CHECK_EQ(vfs_statat(AT_FDCWD, "/x1", 0, &va), 0);
+	CHECK(S_ISREG(va.mode));
+	CHECK_EQ(vfs_statat(AT_FDCWD, "/a", 0, &after), 0);
+	CHECK_EQ(after.nlink, before.nlink + 1); /* the directory's ".." */
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a", AT_FDCWD, "/a/file/sub", VFS_RENAME_EXCHANGE),
+	         -EINVAL);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/file/sub", AT_FDCWD, "/a", VFS_RENAME_EXCHANGE),
+	         -EINVAL);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/a/file", AT_FDCWD, "/x1", VFS_RENAME_EXCHANGE), 0);
+	CHECK_EQ(vfs_statat(AT_FDCWD, "/a", 0, &after), 0);
+	CHECK_EQ(after.nlink, before.nlink);
+	CHECK_STR(real("/x1/sub/.."), "/x1");
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/xf", AT_FDCWD, "/x1/f", VFS_RENAME_NOREPLACE), 0);
+	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/x1/f", 0), 0);
+	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/x1/sub", AT_REMOVEDIR), 0);
+	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/x1", AT_REMOVEDIR), 0);
 }
 
 static void test_mounts(void)
@@ -204,7 +238,7 @@ static void test_mounts(void)
 	CHECK_EQ(vfs_statat(AT_FDCWD, "/mnt/x", 0, &a), 0);
 	CHECK_EQ(vfs_statat(AT_FDCWD, "/mnt", 0, &b), 0);
 	CHECK(a.dev != b.dev);
-	CHECK_EQ(vfs_renameat(AT_FDCWD, "/mnt/x/f", AT_FDCWD, "/f"), -EXDEV);
+	CHECK_EQ(vfs_renameat(AT_FDCWD, "/mnt/x/f", AT_FDCWD, "/f", 0), -EXDEV);
 	CHECK_EQ(vfs_linkat(AT_FDCWD, "/mnt/x/f", AT_FDCWD, "/f", 0), -EXDEV);
 	CHECK_EQ(vfs_unlinkat(AT_FDCWD, "/mnt/x", AT_REMOVEDIR), -EBUSY);
 	CHECK_EQ(vfs_chdir(AT_FDCWD, "/mnt/x"), 0);
@@ -232,6 +266,7 @@ int main(void)
 	test_lengths();
 	test_cwd_and_dirfd();
 	test_renames();
+	test_rename_flags();
 	test_mounts();
 	CHECK_EQ(root_refs(), refs);
 	struct vattr va;

@@ -118,6 +118,14 @@ enum mangle {
 	M_OVERLONG,
 };
 
+
+/* What the last rename request carried. */
+static struct {
+	uint32_t opcode, len, flags;
+	uint64_t newdir;
+	char names[16];
+} last_rename;
+
 static enum mangle mangle; /* for the next reply only */
 static uint64_t next_nodeid = 2;
 static int granted, forgets;
@@ -201,6 +209,19 @@ static size_t result(const struct fuse_in_header *h, const char *args, char *res
 	}
 	case FUSE_READDIR:
 		return dirents((const void *)args, res);
+	case FUSE_RENAME:
+	case FUSE_RENAME2: {
+		uint32_t arglen = h->opcode == FUSE_RENAME2 ? 16 : 8;
+		last_rename.opcode = h->opcode;
+		last_rename.len = h->len;
+		memcpy(&last_rename.newdir, args, 8);
+		if (h->opcode == FUSE_RENAME2)
+			memcpy(&last_rename.flags, args + 8, 4);
+		uint32_t names = h->len - sizeof(*h) - arglen;
+		memcpy(last_rename.names, args + arglen,
+		       names < sizeof(last_rename.names) ? names : sizeof(last_rename.names));
+		return 0;
+	}
 	default:
 		return 0;
 	}
@@ -441,6 +462,35 @@ static void test_io(struct vnode *root)
 	vn->ops->release(vn);
 }
 
+/* RENAME without flags, RENAME2 with them; its bad replies end in -EIO. */
+static void test_rename(struct vnode *root)
+{
+	static const enum mangle bad[] = {M_SHORT, M_LEN_FIELD, M_UNIQUE, M_ERR_POSITIVE,
+	                                  M_ERR_BIG};
+	struct vnode *dir;
+	CHECK_EQ(lookup(root, "dir", M_NONE, &dir), 0);
+	CHECK_EQ(root->ops->rename(root, "old", dir, "new", 0), 0);
+	CHECK_EQ(last_rename.opcode, FUSE_RENAME);
+	CHECK_EQ(last_rename.len, sizeof(struct fuse_in_header) + 8 + 8);
+	CHECK_EQ(last_rename.newdir, dir->ino);
+	CHECK(memcmp(last_rename.names, "old\0new\0", 8) == 0);
+	CHECK_EQ(root->ops->rename(root, "old", dir, "new", 2), 0);
+	CHECK_EQ(last_rename.opcode, FUSE_RENAME2);
+	CHECK_EQ(last_rename.len, sizeof(struct fuse_in_header) + 16 + 8);
+	CHECK_EQ(last_rename.newdir, dir->ino);
+	CHECK_EQ(last_rename.flags, 2);
+	CHECK(memcmp(last_rename.names, "old\0new\0", 8) == 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mangle = bad[i];
+		CHECK_EQ(root->ops->rename(root, "old", dir, "new", 1), -EIO);
+		CHECK_EQ(mangle, M_NONE);
+		CHECK_EQ(root->ops->rename(root, "old", dir, "new", 1), 0); /* still healthy */
+	}
+	mangle = M_LINUX_ENOTEMPTY; /* the device's own errors come back as they are */
+	CHECK_EQ(root->ops->rename(root, "old", dir, "new", 1), -ENOTEMPTY);
+	dir->ops->release(dir);
+}
+
 int main(void)
 {
 	probe(&fdevs[0], "good");
@@ -451,6 +501,7 @@ int main(void)
 	test_lookup_replies(root);
 	test_attrs(root);
 	test_readdir(root);
+	test_rename(root);
 	test_io(root);
 	serve_queue(&fdevs[0]);
 	CHECK_EQ(forgets, granted); /* every lookup the device granted came back */
