@@ -9,7 +9,8 @@ build=${TORO_BUILD:-$root/build}
 
 # Debian packages the build, the tests and the examples use.
 packages=(gcc binutils make cmake ninja-build qemu-system-x86 newlib-source
-	  ca-certificates xz-utils cpio redis-tools python3 curl wrk)
+	  ca-certificates xz-utils cpio redis-tools python3 curl wrk
+	  iproute2)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,10 @@
 #   redis_vm_wait_pong SECONDS CODE       until PING answers PONG
 #   redis_vm_wait_exit SECONDS CODE       until the VM ends; status in vm_status
 #   redis_vm_kill                         stop QEMU at once (the trap's job)
+#
+# With redis_vm_net=tap, after netns_up (tests/lib/netns.sh): the VM runs in
+# that namespace on its tap, PORT is ignored (the guest's 6379 at
+# $netns_guest), and cli runs redis-cli inside the namespace.
 export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
 
 vm=
@@ -18,10 +22,20 @@ redis_vm_start() {
 	vm_port=$1
 	shift
 	echo "=== boot: $*" >>"$log"
-	setsid "$toro_run" "$img" -m 256M -k toro.stack=1M --net user --fwd "$vm_port:6379" \
+	local net=(--net user --fwd "$vm_port:6379") inns=()
+	if [[ ${redis_vm_net:-user} == tap ]]; then
+		vm_port=6379
+		net=(--net "tap=$netns_tap" "${netns_kopts[@]}")
+		inns=(ip netns exec "$netns")
+	fi
+	setsid "${inns[@]}" "$toro_run" "$img" -m 256M -k toro.stack=1M "${net[@]}" \
 		--timeout 900 "${vm_extra[@]}" -- --port 6379 --protected-mode no "$@" >>"$log" 2>&1 &
 	vm=$!
-	trap redis_vm_kill EXIT
+	if [[ ${redis_vm_net:-user} == tap ]]; then
+		trap 'redis_vm_kill; netns_down' EXIT
+	else
+		trap redis_vm_kill EXIT
+	fi
 }
 
 redis_vm_kill() {
@@ -31,7 +45,13 @@ redis_vm_kill() {
 	vm=
 }
 
-cli() { timeout 60 redis-cli -p "$vm_port" "$@"; }
+cli() {
+	if [[ ${redis_vm_net:-user} == tap ]]; then
+		netns_exec timeout 60 redis-cli -h "$netns_guest" -p "$vm_port" "$@"
+	else
+		timeout 60 redis-cli -p "$vm_port" "$@"
+	fi
+}
 
 redis_vm_wait_pong() {
 	local i
@@ -56,5 +76,5 @@ redis_vm_wait_exit() {
 }
 
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	python3 "$(dirname "${BASH_SOURCE[0]}")/../../tools/freeports.py"
 }
