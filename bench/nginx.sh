@@ -58,6 +58,7 @@ pid /tmp/nginx.pid;
 events {
     use epoll;
     worker_connections 1024;
+    multi_accept on;
 }
 
 http {

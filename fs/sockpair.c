@@ -33,8 +33,12 @@ static unsigned end_poll(struct file *f)
 {
 	struct pair_end *e = f->priv;
 	unsigned in = file_poll(e->in), out = file_poll(e->out);
-	/* the peer closing shows as HUP on our read side, ERR on our write side */
-	return (in & (FILE_POLLIN | FILE_POLLHUP)) | (out & FILE_POLLOUT) |
+	/*
+	 * The peer closing shows as HUP on our read side (end of stream: Linux
+	 * says readable and RDHUP) and as ERR on our write side (HUP).
+	 */
+	return (in & (FILE_POLLIN | FILE_POLLHUP)) |
+	       ((in & FILE_POLLHUP) ? FILE_POLLIN | FILE_POLLRDHUP : 0) | (out & FILE_POLLOUT) |
 	       ((out & FILE_POLLERR) ? FILE_POLLHUP : 0);
 }
 

@@ -38,6 +38,7 @@
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 #include <drivers/virtio_net.h>
@@ -69,6 +70,7 @@ struct vnetif {
 	int broken;              /* the device broke the protocol: ignored from then on */
 	unsigned long tx_copies; /* chains too long for the driver, sent from a copy */
 	unsigned long tx_drops;  /* frames the driver refused */
+	int tx_full;             /* one was refused for a full ring: see tx_reclaim() */
 };
 
 /* A receive buffer: what lwIP frees (pc) and what the device fills (vb, data). */
@@ -183,11 +185,16 @@ static int rx_batch(struct vnetif *vi)
 	return 1;
 }
 
-static void tx_reclaim(struct vnetif *vi)
+/* Frees what the device has sent; returns whether there was any. */
+static int tx_reclaim(struct vnetif *vi)
 {
 	void *cookie;
-	while (vnet_tx_reclaim(vi->dev, &cookie) == 0)
+	int freed = 0;
+	while (vnet_tx_reclaim(vi->dev, &cookie) == 0) {
 		pbuf_free(cookie);
+		freed = 1;
+	}
+	return freed;
 }
 
 static void link_poll(struct vnetif *vi)
@@ -204,7 +211,16 @@ static void link_poll(struct vnetif *vi)
 /* One round; returns 1 if frames are left for another. */
 static int rx_round(struct vnetif *vi)
 {
-	tx_reclaim(vi);
+	/*
+	 * TCP keeps a segment the full ring refused and sends it on its next
+	 * output, which may be long in coming on an idle connection: once there
+	 * is room again, tcp_txnow() retries them (not from linkoutput, which
+	 * runs inside TCP's output).
+	 */
+	if (tx_reclaim(vi) && vi->tx_full) {
+		vi->tx_full = 0;
+		tcp_txnow();
+	}
 	int more = rx_batch(vi);
 	rx_refill(vi);
 	link_poll(vi);
@@ -285,6 +301,7 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 	if (err < 0) {
 		pbuf_free(held);
 		vi->tx_drops++;
+		vi->tx_full |= err == -ENOSPC;
 		return err == -ENOSPC ? ERR_MEM : ERR_IF;
 	}
 	return ERR_OK;

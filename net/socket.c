@@ -13,6 +13,10 @@
 #include <sys/stat.h>
 #include "lwip/sockets.h"
 #include "lwip/netdb.h"
+#include "lwip/api.h"
+#include "lwip/priv/sockets_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/tcpip.h"
 #include <fs/file.h>
 #include <kernel/irq.h>
 #include <net/net.h>
@@ -55,13 +59,37 @@ static ssize_t sock_write(struct file *f, const void *buf, size_t len)
 	return lwip_err(lwip_send(sock_of(f), buf, len, 0));
 }
 
+/*
+ * Whether a TCP peer has sent its FIN: Linux's POLLRDHUP, which nginx
+ * relies on once it has seen it work (without it, nginx re-reads every
+ * connection in a loop of posted events that starves epoll_wait).
+ */
+static int peer_shut_write(int s)
+{
+	struct lwip_sock *sock = lwip_socket_dbg_get_socket(s);
+	if (!sock || !sock->conn || NETCONNTYPE_GROUP(netconn_type(sock->conn)) != NETCONN_TCP)
+		return 0;
+	int mine = sys_core_locked_by_me();
+	if (!mine)
+		LOCK_TCPIP_CORE();
+	const struct tcp_pcb *pcb = sock->conn->pcb.tcp;
+	int shut = pcb && (pcb->state == CLOSE_WAIT || pcb->state == CLOSING ||
+	                   pcb->state == LAST_ACK || pcb->state == TIME_WAIT);
+	if (!mine)
+		UNLOCK_TCPIP_CORE();
+	return shut;
+}
+
 static unsigned sock_poll(struct file *f)
 {
 	struct pollfd p = {sock_of(f), POLLIN | POLLOUT, 0};
 	if (lwip_poll(&p, 1, 0) < 0)
 		return FILE_POLLERR;
+	/* an end of stream is readable: only then can the peer have shut */
+	int rdhup = (p.revents & POLLIN) && peer_shut_write(sock_of(f));
 	return ((p.revents & POLLIN) ? FILE_POLLIN : 0) | ((p.revents & POLLOUT) ? FILE_POLLOUT : 0) |
-	       ((p.revents & POLLERR) ? FILE_POLLERR : 0) | ((p.revents & POLLHUP) ? FILE_POLLHUP : 0);
+	       ((p.revents & POLLERR) ? FILE_POLLERR : 0) | ((p.revents & POLLHUP) ? FILE_POLLHUP : 0) |
+	       (rdhup ? FILE_POLLRDHUP : 0);
 }
 
 static int sock_ioctl(struct file *f, unsigned long req, void *arg)

@@ -142,6 +142,11 @@ void sys_mutex_free(sys_mutex_t *mutex)
  * tcpip thread holds it while it handles messages and timers).  Before
  * tcpip_init() has made the lock, lwip_init() runs alone and is let through.
  */
+int sys_core_locked_by_me(void)
+{
+	return sys_mutex_valid(&lock_tcpip_core) && kmutex_held(&lock_tcpip_core->kmutex);
+}
+
 void sys_check_core_locking(void)
 {
 	if (!sys_mutex_valid(&lock_tcpip_core))

@@ -6,7 +6,8 @@
  *
  *   echo_server MODE TOTAL [WARM]
  *     MODE   threads (blocking, one thread per connection), epoll, poll or
- *            select (non-blocking, one event loop)
+ *            select (non-blocking, one event loop), or epollet (edge-triggered,
+ *            each connection registered once for in and out, as nginx does)
  *     TOTAL  exit after this many TCP connections have been served and closed
  *     WARM   after this many, with none open and IDLE_MS without events,
  *            note the heap in use; at the end it must be back within
@@ -169,9 +170,11 @@ static enum want conn_failed(struct conn *c, const char *what)
 }
 
 /* Reads and writes until the socket would block; says what to wait for. */
+static int edge; /* epollet: every step must go on until the socket would block */
+
 static enum want conn_step(struct conn *c)
 {
-	for (int round = 0; round < ROUNDS; round++) {
+	for (int round = 0; edge || round < ROUNDS; round++) {
 		while (c->off < c->len) {
 			ssize_t w = write(c->fd, c->buf + c->off, c->len - c->off);
 			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -273,8 +276,10 @@ static void loop_epoll(void)
 			struct conn *c;
 			if (fd == echo_fd || fd == discard_fd) {
 				while ((c = conn_accept(fd)) != NULL) {
-					struct epoll_event ce = {.events = EPOLLIN,
-					                         .data.fd = c->fd};
+					/* epollet registers once for both directions, as nginx does */
+					struct epoll_event ce = {
+					    .events = edge ? EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET : EPOLLIN,
+					    .data.fd = c->fd};
 					CHECK_QUIET("epoll-add-conn", 33,
 					            epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ce) == 0);
 				}
@@ -288,6 +293,8 @@ static void loop_epoll(void)
 				conn_close(c);
 				continue;
 			}
+			if (edge)
+				continue; /* the next edge comes by itself */
 			struct epoll_event ce = {.events = w == WANT_OUT ? EPOLLOUT : EPOLLIN,
 			                         .data.fd = fd};
 			CHECK_QUIET("epoll-mod", 34, epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ce) == 0);
@@ -463,7 +470,7 @@ static int probe_fd(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		printf("usage: echo_server threads|epoll|poll|select TOTAL [WARM]\n");
+		printf("usage: echo_server threads|epoll|epollet|poll|select TOTAL [WARM]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
@@ -482,6 +489,8 @@ int main(int argc, char **argv)
 	       ECHO_PORT, DISCARD_PORT, ECHO_PORT, total);
 	fflush(stdout);
 	if (!strcmp(mode, "epoll"))
+		loop_epoll();
+	else if (!strcmp(mode, "epollet") && (edge = 1))
 		loop_epoll();
 	else if (!strcmp(mode, "poll"))
 		loop_poll();

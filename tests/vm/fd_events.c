@@ -156,7 +156,12 @@ static void test_socketpair(void)
 	CHECK("sp-epoll-idle", 64, epoll_wait(ep, out, 2, 0) == 0);
 	(void)!write(sv[1], "e", 1);
 	CHECK("sp-epoll-ready", 65, epoll_wait(ep, out, 2, 0) == 1 && out[0].data.u64 == 5);
+	CHECK("sp-epoll-rdhup-mod", 70,
+	      epoll_ctl(ep, EPOLL_CTL_MOD, sv[0], &(struct epoll_event){EPOLLIN | EPOLLRDHUP | EPOLLET, {.u64 = 6}}) == 0);
 	close(sv[1]);
+	/* nginx's start-up test: a closed peer gives EPOLLRDHUP (else it reads greedily) */
+	CHECK("sp-epoll-rdhup", 71, epoll_wait(ep, out, 2, 0) == 1 && (out[0].events & EPOLLRDHUP) &&
+	                                (out[0].events & EPOLLIN));
 	CHECK("sp-drain", 66, read(sv[0], buf, 8) == 1);
 	CHECK("sp-eof", 67, read(sv[0], buf, 8) == 0);
 	CHECK("sp-epipe", 68, write(sv[0], "x", 1) == -1 && errno == EPIPE);

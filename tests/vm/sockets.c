@@ -189,6 +189,15 @@ static void test_names_and_errors(void)
 	char buf[8];
 	CHECK("recv-peek", 41, recv(s, buf, 4, MSG_PEEK) == 4 && recv(s, buf, 4, 0) == 4 && !memcmp(buf, "ping", 4));
 	CHECK("shutdown", 42, shutdown(c, SHUT_WR) == 0);
+	p = (struct pollfd){s, POLLIN | POLLRDHUP, 0};
+	CHECK("rdhup-poll", 72, poll(&p, 1, 5000) == 1 && (p.revents & POLLRDHUP) && (p.revents & POLLIN));
+	int ep = epoll_create1(0);
+	struct epoll_event ee = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET};
+	CHECK("rdhup-epoll", 73, ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, s, &ee) == 0 &&
+	                            epoll_wait(ep, &ee, 1, 5000) == 1 && (ee.events & EPOLLRDHUP));
+	close(ep);
+	p = (struct pollfd){c, POLLIN | POLLRDHUP, 0};
+	CHECK("no-rdhup", 74, poll(&p, 1, 0) == 0);
 	CHECK("eof", 43, recv(s, buf, sizeof(buf), 0) == 0);
 	CHECK("notsock", 44, send(1, "x", 1, 0) == -1 && errno == ENOTSOCK);
 	CHECK("ebadf", 45, listen(999, 1) == -1 && errno == EBADF);

@@ -33,6 +33,7 @@ struct stat;
 #define FILE_POLLERR  0x008
 #define FILE_POLLHUP  0x010
 #define FILE_POLLNVAL 0x020
+#define FILE_POLLRDHUP 0x2000 /* the peer shut its writing side (Linux's value) */
 
 struct file_ops {
 	/* Each is optional; a missing one makes the call fail with the errno POSIX gives. */

@@ -15,6 +15,8 @@ struct sys_arch_mbox;
 
 typedef struct sys_arch_sem *sys_sem_t;
 typedef struct sys_arch_mutex *sys_mutex_t;
+/* Whether the calling thread holds lwIP's core lock. */
+int sys_core_locked_by_me(void);
 typedef struct sys_arch_mbox *sys_mbox_t;
 typedef void *sys_thread_t;       /* the kernel's struct thread * */
 typedef unsigned long sys_prot_t; /* the interrupt flag sys_arch_protect() saw */
