@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # nginx figures: Toro's ports/nginx-lite image against Debian's nginx
 # (nginx-light) in the Linux VM (bench/linuxvm), side by side, same QEMU
-# settings: microvm, TCG, 1 vCPU, the same -m, user-mode network with hostfwd
-# on 127.0.0.1, and the same nginx.conf (one process, epoll, access_log off,
+# settings: microvm, TCG, 1 vCPU, the same -m, the same network (NET: a tap
+# in a private network namespace by default, or user for QEMU's user network
+# with hostfwd on 127.0.0.1), and the same nginx.conf (one process, epoll, access_log off,
 # sendfile off: nginx's default, Toro has none).  Figures only, never
 # pass/fail.
 #
@@ -13,7 +14,7 @@
 # start to the first 200, polled every 20 ms), image size, the smallest -m
 # that serves the load, and the host RSS of QEMU after the load, with
 # linux/toro ratios; writes build/bench/nginx.png (requests/s bars).
-# Environment: DURATION (wrk seconds), RUNS (load runs, median), BOOTS
+# Environment: NET (tap or user, see start()), DURATION (wrk seconds), RUNS (load runs, median), BOOTS
 # (boot runs, median), TORO_BUILD.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +41,16 @@ mkdir -p "$out"
 [[ -f $img && -f $initrd0 ]] || { echo "build first: ninja -C build (no $img or $initrd0)" >&2; exit 1; }
 
 apt_need nginx-light wrk curl gnuplot-nox cpio
-trap vm_stop EXIT
+NET=${NET:-tap}
+inns=() # the namespace's "ip netns exec NS", with NET=tap
+if [[ $NET == tap ]]; then
+	source "$root/tests/lib/netns.sh"
+	netns_up bench-nginx || exit 1
+	inns=(ip netns exec "$netns")
+	trap 'vm_stop; netns_down' EXIT
+else
+	trap vm_stop EXIT
+fi
 
 # One site for both: the recipe's initrd (for nginx's mime.types), our
 # nginx.conf, a 612-byte index.html and a 1 MiB file.
@@ -92,19 +102,27 @@ linux_ok=1
 	--add "$site/www:/www" --add "$site/var:/var" >"$out/linuxvm-build.log" 2>&1 ||
 	{ linux_ok=0; echo "# linux VM build failed, see $out/linuxvm-build.log" >&2; }
 
+# NET=tap (default) or user, as in bench/redis.sh.
 start() { # toro|linux MEM PORT
+	local toronet=(--net user --fwd "$3:8080") linuxnet=(--fwd "$3:8080")
+	if [[ $NET == tap ]]; then
+		toronet=(--net "tap=$netns_tap" "${netns_kopts[@]}") linuxnet=(--tap "$netns_tap")
+	fi
 	case $1 in
-	toro) vm_start "$log" "$root/tools/toro-run" "$img" -m "$2" --net user --fwd "$3:8080" \
+	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" "${toronet[@]}" \
 		--initrd "$out/initrd.cpio" --timeout 1200 ;;
-	linux) vm_start "$log" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 --fwd "$3:8080" \
-		--append mitigations=off -- /usr/sbin/nginx ;;
+	linux) vm_start "$log" "${inns[@]}" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 \
+		"${linuxnet[@]}" --append mitigations=off -- /usr/sbin/nginx ;;
 	esac
+}
+url() { # PORT PATH
+	if [[ $NET == tap ]]; then echo "http://$netns_guest:8080$2"; else echo "http://127.0.0.1:$1$2"; fi
 }
 # Short probes, as bench/redis.sh's pong (a long one measures slirp's SYN
 # retransmission, not the boot).
-ok200() { [[ $(curl -s -m 0.3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/") == 200 ]]; }
+ok200() { [[ $("${inns[@]}" curl -s -m 0.3 -o /dev/null -w '%{http_code}' "$(url "$1" /)") == 200 ]]; }
 load() { # PORT PATH SECS -> "rps p99ms errors p50ms"
-	timeout $(($3 + 60)) wrk -t2 -c30 -d"$3s" --timeout 10s --latency "http://127.0.0.1:$1$2" 2>&1 | awk '
+	"${inns[@]}" timeout $(($3 + 60)) wrk -t2 -c30 -d"$3s" --timeout 10s --latency "$(url "$1" "$2")" 2>&1 | awk '
 		/^Requests\/sec:/ { rps = $2 }
 		function ms(v, u) { u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
 			return (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : (u == "m") ? v * 60000 : v }
@@ -166,7 +184,11 @@ smallest() { # toro|linux sizes... ; serves = both files answered under wrk, no 
 
 bench_env
 echo "# nginx: Toro ports/nginx-lite $img vs Debian nginx-light $(dpkg-query -W -f='${Version}' nginx-light) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
-echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency on the host"
+if [[ $NET == tap ]]; then
+	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, tap in a private network namespace (no vhost); client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency in that namespace"
+else
+	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency on the host"
+fi
 echo "# same nginx.conf on both ($out/site/etc/nginx/nginx.conf); load runs $RUNS, boot runs $BOOTS (medians)"
 
 measure toro

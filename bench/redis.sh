@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Redis figures: Toro's ports/redis-lite image against Debian's redis-server
 # in the Linux VM (bench/linuxvm), side by side, same QEMU settings: microvm,
-# TCG, 1 vCPU, the same -m, user-mode network with hostfwd on 127.0.0.1.
+# TCG, 1 vCPU, the same -m, the same network (a tap in a private network
+# namespace by default, see NET below).
 # Figures only, never pass/fail.
 #
 #   bench/redis.sh [--quick]
@@ -11,7 +12,8 @@
 # polled every 20 ms), image size, the smallest -m that serves a short
 # benchmark, and the host RSS of the QEMU process after the load, with
 # linux/toro ratios; writes build/bench/redis.png (throughput bars).
-# Environment: REDIS_N (requests of a -P 16 run), REDIS_N1 (-P 1 run),
+# Environment: NET (tap, the default, or user: see start()), REDIS_N
+# (requests of a -P 16 run), REDIS_N1 (-P 1 run),
 # RUNS (load runs, median), BOOTS (boot runs, median), STALL (seconds without
 # a command processed after which a redis-benchmark run is stopped and
 # counted as stalled; default 30), TORO_BUILD.
@@ -39,33 +41,58 @@ mkdir -p "$out"
 [[ -f $img ]] || { echo "build first: ninja -C build (no $img)" >&2; exit 1; }
 
 apt_need redis-server redis-tools gnuplot-nox
-trap vm_stop EXIT
+NET=${NET:-tap}
+inns=() # the namespace's "ip netns exec NS", with NET=tap
+if [[ $NET == tap ]]; then
+	source "$root/tests/lib/netns.sh"
+	netns_up bench-redis || exit 1
+	inns=(ip netns exec "$netns")
+	trap 'vm_stop; netns_down' EXIT
+else
+	trap vm_stop EXIT
+fi
 
 linux_ok=1
 "$here/linuxvm/build.sh" "$lvm" --add /usr/bin/redis-server:/redis-server >"$out/linuxvm-build.log" 2>&1 ||
 	{ linux_ok=0; echo "# linux VM build failed, see $out/linuxvm-build.log" >&2; }
 
+# NET=tap (default): both VMs on a tap in a network namespace made here
+# (tests/lib/netns.sh), QEMU and the clients inside it, guest 10.77.0.2:6379.
+# NET=user: QEMU's user network with a host forward on 127.0.0.1; slirp's
+# forward listens with a backlog of 1, so redis-benchmark's 30 connections
+# opening at once can wait out SYN retransmissions (the "stalled" runs).
 start() { # toro|linux MEM PORT
+	local toronet=(--net user --fwd "$3:6379") linuxnet=(--fwd "$3:6379")
+	if [[ $NET == tap ]]; then
+		toronet=(--net "tap=$netns_tap" "${netns_kopts[@]}") linuxnet=(--tap "$netns_tap")
+	fi
 	case $1 in
-	toro) vm_start "$log" "$root/tools/toro-run" "$img" -m "$2" -k toro.stack=1M --net user \
-		--fwd "$3:6379" --timeout 1200 -- --protected-mode no --save "" ;;
-	linux) vm_start "$log" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 --fwd "$3:6379" \
-		--append mitigations=off -- '/redis-server --protected-mode no --save "" --bind 0.0.0.0' ;;
+	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" -k toro.stack=1M \
+		"${toronet[@]}" --timeout 1200 -- --protected-mode no --save "" ;;
+	linux) vm_start "$log" "${inns[@]}" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 \
+		"${linuxnet[@]}" --append mitigations=off \
+		-- '/redis-server --protected-mode no --save "" --bind 0.0.0.0' ;;
 	esac
+}
+at() { # PORT -> where the server answers, as redis-cli/redis-benchmark options
+	if [[ $NET == tap ]]; then echo "-h $netns_guest -p 6379"; else echo "-p $1"; fi
 }
 # Short probes: a PING that reaches slirp before the guest can answer waits
 # for slirp's SYN retransmission (3 s, then 6 s), so a long probe measures
 # slirp, not the boot.  A probe that gives up after 0.3 s and is sent again
 # finds the guest within one probe interval of its first answer.
-pong() { [[ $(timeout 0.3 redis-cli -p "$1" ping 2>/dev/null) == PONG ]]; }
-cmds() { timeout 3 redis-cli -p "$1" info stats 2>/dev/null | tr -d '\r' | sed -n 's/^total_commands_processed://p'; }
+# shellcheck disable=SC2046 # at's words are meant to split
+pong() { [[ $("${inns[@]}" timeout 0.3 redis-cli $(at "$1") ping 2>/dev/null) == PONG ]]; }
+# shellcheck disable=SC2046
+cmds() { "${inns[@]}" timeout 3 redis-cli $(at "$1") info stats 2>/dev/null | tr -d '\r' | sed -n 's/^total_commands_processed://p'; }
 bench() { # PORT N P TEST -> "requests/s" from redis-benchmark, or "requests/s*"
 	# when it stalled: no command processed for STALL s (Toro: see README);
 	# the rate is then the server's total_commands_processed over the time
 	# in which it progressed, and the run is counted as stalled.
 	local f c0 c t0 t last tlast prev
 	f=$(mktemp)
-	redis-benchmark -p "$1" -c 30 -n "$2" -P "$3" -t "$4" -q >"$f" 2>/dev/null &
+	# shellcheck disable=SC2046
+	"${inns[@]}" redis-benchmark $(at "$1") -c 30 -n "$2" -P "$3" -t "$4" -q >"$f" 2>/dev/null &
 	local pid=$!
 	c0=$(cmds "$1") t0=$(date +%s%N) last=$c0 tlast=$t0 prev=$c0
 	while kill -0 "$pid" 2>/dev/null; do
@@ -140,7 +167,11 @@ smallest() { # toro|linux sizes...
 
 bench_env
 echo "# redis: Toro ports/redis-lite $img vs Debian redis-server $(dpkg-query -W -f='${Version}' redis-server) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
-echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: redis-benchmark -c 30 -t get,set on the host"
+if [[ $NET == tap ]]; then
+	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, tap in a private network namespace (no vhost); client: redis-benchmark -c 30 -t get,set in that namespace"
+else
+	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: redis-benchmark -c 30 -t get,set on the host"
+fi
 echo "# N: $N requests per -P 16 run, $N1 per -P 1 run (one redis-benchmark run per test); load runs $RUNS, boot runs $BOOTS (medians); a run in which the server processes no command for $STALL s is stopped and counted as stalled; its rate is then total_commands_processed over the time it progressed"
 
 measure toro

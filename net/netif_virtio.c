@@ -38,6 +38,7 @@
 #include "lwip/etharp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/prot/ip.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
@@ -279,6 +280,49 @@ static int tx_segs(struct pbuf *p, struct vnet_seg *segs)
 	return n;
 }
 
+/*
+ * Checksum offload (VIRTIO_NET_F_CSUM, which QEMU offers on a tap): lwIP
+ * leaves TCP checksums to the device (vnetif_init), which sums the segment
+ * under TCG-free host code; the guest only puts the pseudo-header's sum in
+ * the checksum field.  UDP keeps lwIP's checksums (a sum of 0 means "none"
+ * there, a case not worth the risk).
+ */
+static const uint8_t *ipv4_of(const struct pbuf *p, unsigned *ihl)
+{
+	const uint8_t *f = p->payload;
+	if (p->len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4)
+		return NULL;
+	*ihl = (f[14] & 15) * 4u;
+	return *ihl >= 20 ? f + 14 : NULL;
+}
+
+static int tcp_frame(const struct pbuf *p)
+{
+	unsigned ihl;
+	const uint8_t *ip = ipv4_of(p, &ihl);
+	return ip && ip[9] == IP_PROTO_TCP;
+}
+
+/* A whole TCP segment in the first pbuf's headers: put the pseudo-header's sum in. */
+static int tcp_partial_csum(struct pbuf *p, unsigned *start)
+{
+	unsigned ihl;
+	const uint8_t *ip = ipv4_of(p, &ihl);
+	if (!ip || ip[9] != IP_PROTO_TCP || p->len < 14 + ihl + 20 || (ip[6] & 0x3f) || ip[7])
+		return 0; /* not TCP, headers split, or a fragment */
+	unsigned tcp_len = (unsigned)(ip[2] << 8 | ip[3]) - ihl;
+	uint32_t sum = (uint32_t)(ip[12] << 8 | ip[13]) + (uint32_t)(ip[14] << 8 | ip[15]) +
+	               (uint32_t)(ip[16] << 8 | ip[17]) + (uint32_t)(ip[18] << 8 | ip[19]) +
+	               IP_PROTO_TCP + tcp_len;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	uint8_t *field = (uint8_t *)p->payload + 14 + ihl + 16;
+	field[0] = (uint8_t)(sum >> 8);
+	field[1] = (uint8_t)sum;
+	*start = 14 + ihl;
+	return 1;
+}
+
 static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 {
 	struct vnetif *vi = netif->state;
@@ -297,7 +341,14 @@ static err_t vnetif_linkoutput(struct netif *netif, struct pbuf *p)
 	} else {
 		pbuf_ref(p); /* until the device is done: see tx_reclaim() */
 	}
-	int err = vnet_tx_send(vi->dev, segs, (unsigned)n, held);
+	unsigned start;
+	int err;
+	if (!vnet_tx_csum(vi->dev))
+		err = vnet_tx_send(vi->dev, segs, (unsigned)n, held);
+	else if (tcp_partial_csum(held, &start))
+		err = vnet_tx_send_csum(vi->dev, segs, (unsigned)n, start, 16, held);
+	else
+		err = tcp_frame(held) ? -EINVAL : vnet_tx_send(vi->dev, segs, (unsigned)n, held);
 	if (err < 0) {
 		pbuf_free(held);
 		vi->tx_drops++;
@@ -321,6 +372,8 @@ static err_t vnetif_init(struct netif *netif)
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
 	netif->output = etharp_output;
 	netif->linkoutput = vnetif_linkoutput;
+	if (vnet_tx_csum(vi->dev))
+		NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
 	return ERR_OK;
 }
 

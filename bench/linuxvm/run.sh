@@ -7,6 +7,7 @@ usage() {
 	cat >&2 <<'EOF'
 usage: run.sh OUTDIR [--machine microvm|q35] [-m MEM] [--smp N]
               [--fwd [ADDR:]HOSTPORT[:GUESTPORT]]... [--net] [--unrestricted]
+              [--tap IFNAME]
               [--fs HOSTDIR[:TAG]]...
               [--timeout SECS] [--append KARGS] [--verbose] [--dry-run]
               [--no-boot-tweaks] [--bzimage]
@@ -19,6 +20,10 @@ usage: run.sh OUTDIR [--machine microvm|q35] [-m MEM] [--smp N]
                (default: same port); ADDR must be a 127.x address. Implies --net.
   --net        attach a virtio NIC (user networking); the guest gets
                10.0.2.15/24, gateway 10.0.2.2, no DNS
+  --tap        attach the virtio NIC to the existing tap IFNAME instead (as
+               toro-run --net tap=IFNAME; run QEMU in the tap's network
+               namespace, e.g. tests/lib/netns.sh's): the guest gets
+               10.77.0.2/24, gateway 10.77.0.1 (netns.sh's addresses)
   --unrestricted  let the guest open connections through slirp (to the host
                as 10.0.2.2, and beyond). Default: restrict=on, only --fwd
                rules work.
@@ -50,7 +55,7 @@ case $1 in -h | --help | -*) usage ;; esac
 OUT=$1
 shift
 MACHINE=microvm MEM=256M SMP=1 NET=0 RESTRICT=on TIMEOUT='' VERBOSE=0 DRY=0 TWEAKS=1 BZ=0
-FWDS=() QEXTRA=() KEXTRA=() FSDIRS=()
+FWDS=() QEXTRA=() KEXTRA=() FSDIRS=() TAP=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--machine) MACHINE=${2:?}; shift 2 ;;
@@ -58,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--smp) SMP=${2:?}; shift 2 ;;
 	--fwd) FWDS+=("${2:?}"); NET=1; shift 2 ;;
 	--net) NET=1; shift ;;
+	--tap) TAP=${2:?}; shift 2 ;;
 	--unrestricted) RESTRICT=off; shift ;;
 	--fs) FSDIRS+=("${2:?}"); shift 2 ;;
 	--timeout) TIMEOUT=${2:?}; shift 2 ;;
@@ -157,6 +163,12 @@ TSC_KHZ=${LINUXVM_TSC_KHZ:-}
 # panic=-1: a kernel panic resets at once, which -no-reboot turns into exit.
 KARGS="console=ttyS0 panic=-1 tsc_early_khz=$TSC_KHZ tsc=reliable$MACH_KARGS"
 [ "$VERBOSE" = 1 ] && KARGS+=" linuxvm.verbose" || KARGS+=" quiet loglevel=3"
+if [ -n "$TAP" ]; then
+	[ "$NET" = 0 ] || die "--tap and --net/--fwd exclude each other"
+	[[ $TAP =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die "--tap wants an interface name, got '$TAP'"
+	Q+=(-netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no" -device "$NETDEV,netdev=n0")
+	KARGS+=" ip=10.77.0.2/24 gw=10.77.0.1"
+fi
 if [ "$NET" = 1 ]; then
 	ND="user,id=n0,restrict=$RESTRICT"
 	for f in "${FWDS[@]}"; do

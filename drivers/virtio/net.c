@@ -43,6 +43,7 @@ struct vnet {
 	struct virtq *rxq, *txq;
 	uint8_t mac[6];
 	uint8_t hdr_len;    /* VIRTIO_NET_HDR_LEN, or _LEGACY without num_buffers */
+	uint8_t tx_csum;    /* VIRTIO_NET_F_CSUM: vnet_tx_send_csum() works */
 	uint8_t mrg_rxbuf;  /* num_buffers is meaningful: check it */
 	uint8_t has_status; /* config.status is valid */
 	uint8_t rx_split;   /* header and frame in two descriptors (legacy, no ANY_LAYOUT) */
@@ -62,8 +63,30 @@ struct vnet {
 static struct vnet vnets[VNET_MAX_DEVICES];
 static unsigned vnet_count;
 
-/* Every frame we send has the same header: no offload, no GSO (read-only). */
+/* The header of a frame sent whole: no offload, no GSO (read-only). */
 static const uint8_t tx_hdr[VIRTIO_NET_HDR_LEN];
+
+/*
+ * Headers of frames whose checksum the device computes (VIRTIO_NET_F_CSUM):
+ * one per offset of the checksum's start (an IPv4 header of 20-60 bytes
+ * after Ethernet's 14) and per transport (TCP's field is 16 bytes in, UDP's
+ * 6).  Filled once at the first probe, then read-only: frames share them.
+ */
+#define CSUM_START_MIN (14 + 20)
+#define CSUM_STARTS    11
+static uint8_t csum_hdr[2][CSUM_STARTS][VIRTIO_NET_HDR_LEN];
+
+static void csum_hdr_init(void)
+{
+	for (int t = 0; t < 2; t++) {
+		for (int i = 0; i < CSUM_STARTS; i++) {
+			struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			                           .csum_start = (uint16_t)(CSUM_START_MIN + 4 * i),
+			                           .csum_offset = t ? 6 : 16};
+			memcpy(csum_hdr[t][i], &h, VIRTIO_NET_HDR_LEN);
+		}
+	}
+}
 
 /* ---- interrupts ---------------------------------------------------------------- */
 
@@ -278,11 +301,11 @@ int vnet_rx_take(struct vnet *v, struct vnet_rxbuf **buf, uint8_t **frame, uint3
 /* ---- transmit ----------------------------------------------------------------------- */
 
 /* Header plus segments as a chain in q; the frame's length, or 0 if invalid. */
-static uint64_t tx_chain(const struct vnet *v, const struct vnet_seg *segs, unsigned n,
-                         struct virtq_buf *q)
+static uint64_t tx_chain(const struct vnet *v, const uint8_t *hdr, const struct vnet_seg *segs,
+                         unsigned n, struct virtq_buf *q)
 {
 	uint64_t total = 0;
-	q[0] = (struct virtq_buf){(uintptr_t)tx_hdr, v->hdr_len, 0};
+	q[0] = (struct virtq_buf){(uintptr_t)hdr, v->hdr_len, 0};
 	for (unsigned i = 0; i < n; i++) {
 		if (!segs[i].len)
 			return 0;
@@ -292,12 +315,13 @@ static uint64_t tx_chain(const struct vnet *v, const struct vnet_seg *segs, unsi
 	return total >= VNET_FRAME_MIN && total <= VNET_FRAME_MAX ? total : 0;
 }
 
-int vnet_tx_send(struct vnet *v, const struct vnet_seg *segs, unsigned n, void *cookie)
+static int tx_send(struct vnet *v, const uint8_t *hdr, const struct vnet_seg *segs, unsigned n,
+                   void *cookie)
 {
 	struct virtq_buf q[VNET_TX_SEGS_MAX + 1];
 	if (!cookie || n == 0 || n > VNET_TX_SEGS_MAX)
 		return -EINVAL;
-	uint64_t bytes = tx_chain(v, segs, n, q);
+	uint64_t bytes = tx_chain(v, hdr, segs, n, q);
 	if (!bytes)
 		return -EINVAL;
 	unsigned long f = irq_save();
@@ -312,6 +336,26 @@ int vnet_tx_send(struct vnet *v, const struct vnet_seg *segs, unsigned n, void *
 	v->stats.tx_frames++;
 	v->stats.tx_bytes += bytes;
 	return 0;
+}
+
+int vnet_tx_send(struct vnet *v, const struct vnet_seg *segs, unsigned n, void *cookie)
+{
+	return tx_send(v, tx_hdr, segs, n, cookie);
+}
+
+int vnet_tx_csum(const struct vnet *v)
+{
+	return v->tx_csum;
+}
+
+int vnet_tx_send_csum(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned start,
+                      unsigned offset, void *cookie)
+{
+	unsigned i = (start - CSUM_START_MIN) / 4;
+	if (!v->tx_csum || start < CSUM_START_MIN || (start - CSUM_START_MIN) % 4 ||
+	    i >= CSUM_STARTS || (offset != 16 && offset != 6) || n == 0 || segs[0].len < start + offset + 2)
+		return -EINVAL;
+	return tx_send(v, csum_hdr[offset == 6][i], segs, n, cookie);
 }
 
 int vnet_tx_reclaim(struct vnet *v, void **cookie)
@@ -337,6 +381,7 @@ static void vnet_layout(struct vnet *v)
 	struct virtio_dev *vdev = v->vdev;
 	v->mrg_rxbuf = virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
 	v->has_status = virtio_has_feature(vdev, VIRTIO_NET_F_STATUS);
+	v->tx_csum = virtio_has_feature(vdev, VIRTIO_NET_F_CSUM);
 	v->hdr_len = vdev->legacy && !v->mrg_rxbuf ? VIRTIO_NET_HDR_LEN_LEGACY : VIRTIO_NET_HDR_LEN;
 	v->rx_split =
 	    vdev->legacy && !v->mrg_rxbuf && !virtio_has_feature(vdev, VIRTIO_F_ANY_LAYOUT);
@@ -349,6 +394,8 @@ static int vnet_probe(struct virtio_dev *vdev)
 	if (vnet_count == VNET_MAX_DEVICES)
 		return -ENOSPC;
 	struct vnet *v = &vnets[vnet_count];
+	if (vnet_count == 0)
+		csum_hdr_init();
 	memset(v, 0, sizeof(*v));
 	v->vdev = vdev;
 	vnet_layout(v);
@@ -363,16 +410,19 @@ static int vnet_probe(struct virtio_dev *vdev)
 		return err; /* the core resets the device and frees its queues */
 	vdev->priv = v;
 	vnet_count++;
-	kprintf("virtio-net: %s: mac %02x:%02x:%02x:%02x:%02x:%02x, header %u, queues %u/%u\n",
+	kprintf("virtio-net: %s: mac %02x:%02x:%02x:%02x:%02x:%02x, header %u, queues %u/%u%s\n",
 	        vdev->name, v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5],
-	        v->hdr_len, virtq_size(v->rxq), virtq_size(v->txq));
+	        v->hdr_len, virtq_size(v->rxq), virtq_size(v->txq),
+	        v->tx_csum ? ", checksum offload" : "");
 	return 0;
 }
 
 static const struct virtio_driver vnet_driver = {
     .name = "virtio-net",
     .device_id = VIRTIO_ID_NET,
-    .features = VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+    /* CSUM: sending only (GUEST_CSUM would hand us unverified frames) */
+    .features = VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
+                VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
                 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) |
                 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC),
     .probe = vnet_probe,

@@ -18,6 +18,8 @@
 #define NO_SYS                        0
 #define SYS_LIGHTWEIGHT_PROT          1 /* sys_arch_protect: interrupts off */
 #define LWIP_TCPIP_CORE_LOCKING       1
+/* TCP checksums of frames out of a virtio-net that offloads them are the device's (net/netif_virtio.c) */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 0 /* the netif hands packets to the tcpip thread */
 #define TCPIP_THREAD_NAME             "tcpip"
 #define TCPIP_THREAD_STACKSIZE        (64 * 1024)

@@ -118,6 +118,17 @@ int vnet_rx_take(struct vnet *v, struct vnet_rxbuf **buf, uint8_t **frame, uint3
  * -EIO (broken device).
  */
 int vnet_tx_send(struct vnet *v, const struct vnet_seg *segs, unsigned n, void *cookie);
+/* Whether the device computes checksums of frames sent with vnet_tx_send_csum(). */
+int vnet_tx_csum(const struct vnet *v);
+/*
+ * As vnet_tx_send(), but the device computes the frame's TCP (offset 16) or
+ * UDP (offset 6) checksum: the one's complement sum from byte start to the
+ * end, stored at start + offset, where the caller has put the sum of the
+ * pseudo-header.  start is 34-74 in steps of 4 (Ethernet + IPv4 header) and
+ * within the first segment.  -EINVAL without the feature or for another start.
+ */
+int vnet_tx_send_csum(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned start,
+                      unsigned offset, void *cookie);
 /* Takes the cookie of a sent frame: 0, -EAGAIN if none, -EIO if broken. */
 int vnet_tx_reclaim(struct vnet *v, void **cookie);
 
