@@ -221,7 +221,7 @@ row "image bytes (toro: stripped, + initrd)" "$ssize" "$lsize"
 printf '%-46s %14s %14s %11s\n' "smallest -m serving wrk on both files" "$(v toro.mem)" "$(v linux.mem)" \
 	"$(ratio "$(memnum "$(v linux.mem)")" "$(memnum "$(v toro.mem)")")"
 row "host RSS of QEMU after the load, MiB" "$(mib "$(v toro.rss)")" "$(mib "$(v linux.rss)")"
-echo "# p99 includes libslirp's host-forward backlog of 1 (SYNs of the 30 connections dropped, retried after 1 s / 3 s; see ports/nginx-lite/README.md)"
+[[ $NET == tap ]] || echo "# p99 includes libslirp's host-forward backlog of 1 (SYNs of the 30 connections dropped, retried after 1 s / 3 s; see ports/nginx-lite/README.md)"
 echo "# both initrds hold the 1 MiB random file; linux image = vmlinuz + initramfs.cpio.gz (busybox, nginx and its libs, the site)"
 
 {
