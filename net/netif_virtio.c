@@ -186,16 +186,12 @@ static int rx_batch(struct vnetif *vi)
 	return 1;
 }
 
-/* Frees what the device has sent; returns whether there was any. */
-static int tx_reclaim(struct vnetif *vi)
+/* Frees what the device has sent. */
+static void tx_reclaim(struct vnetif *vi)
 {
 	void *cookie;
-	int freed = 0;
-	while (vnet_tx_reclaim(vi->dev, &cookie) == 0) {
+	while (vnet_tx_reclaim(vi->dev, &cookie) == 0)
 		pbuf_free(cookie);
-		freed = 1;
-	}
-	return freed;
 }
 
 static void link_poll(struct vnetif *vi)
@@ -213,12 +209,16 @@ static void link_poll(struct vnetif *vi)
 static int rx_round(struct vnetif *vi)
 {
 	/*
-	 * TCP keeps a segment the full ring refused and sends it on its next
-	 * output, which may be long in coming on an idle connection: once there
-	 * is room again, tcp_txnow() retries them (not from linkoutput, which
-	 * runs inside TCP's output).
+	 * TCP keeps a segment the full ring refused (TF_NAGLEMEMERR) and sends
+	 * it on that connection's next output, which never comes if nothing is
+	 * in flight: each round after a refusal retries them all with
+	 * tcp_txnow() (not from linkoutput, which runs inside TCP's output).
+	 * Whether this round freed anything does not matter: linkoutput reclaims
+	 * too, so the room may have been made since.  A refusal again sets
+	 * tx_full again, and the completion interrupt brings the next round.
 	 */
-	if (tx_reclaim(vi) && vi->tx_full) {
+	tx_reclaim(vi);
+	if (vi->tx_full) {
 		vi->tx_full = 0;
 		tcp_txnow();
 	}
