@@ -20,10 +20,6 @@
 #define LWIP_TCPIP_CORE_LOCKING       1
 /* TCP checksums of frames out of a virtio-net that offloads them are the device's (net/netif_virtio.c) */
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
-/* The Internet checksum, 32 bytes a round (net/chksum.c) */
-#define LWIP_CHKSUM toro_chksum
-#include <stdint.h>
-uint16_t toro_chksum(const void *data, int len);
 #define LWIP_TCPIP_CORE_LOCKING_INPUT 0 /* the netif hands packets to the tcpip thread */
 #define TCPIP_THREAD_NAME             "tcpip"
 #define TCPIP_THREAD_STACKSIZE        (64 * 1024)
