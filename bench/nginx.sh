@@ -41,16 +41,7 @@ mkdir -p "$out"
 [[ -f $img && -f $initrd0 ]] || { echo "build first: ninja -C build (no $img or $initrd0)" >&2; exit 1; }
 
 apt_need nginx-light wrk curl gnuplot-nox cpio
-NET=${NET:-tap}
-inns=() # the namespace's "ip netns exec NS", with NET=tap
-if [[ $NET == tap ]]; then
-	source "$root/tests/lib/netns.sh"
-	netns_up bench-nginx || exit 1
-	inns=(ip netns exec "$netns")
-	trap 'vm_stop; netns_down' EXIT
-else
-	trap vm_stop EXIT
-fi
+net_up bench-nginx
 
 # One site for both: the recipe's initrd (for nginx's mime.types), our
 # nginx.conf, a 612-byte index.html and a 1 MiB file.

@@ -41,16 +41,7 @@ mkdir -p "$out"
 [[ -f $img ]] || { echo "build first: ninja -C build (no $img)" >&2; exit 1; }
 
 apt_need redis-server redis-tools gnuplot-nox
-NET=${NET:-tap}
-inns=() # the namespace's "ip netns exec NS", with NET=tap
-if [[ $NET == tap ]]; then
-	source "$root/tests/lib/netns.sh"
-	netns_up bench-redis || exit 1
-	inns=(ip netns exec "$netns")
-	trap 'vm_stop; netns_down' EXIT
-else
-	trap vm_stop EXIT
-fi
+net_up bench-redis
 
 linux_ok=1
 "$here/linuxvm/build.sh" "$lvm" --add /usr/bin/redis-server:/redis-server >"$out/linuxvm-build.log" 2>&1 ||

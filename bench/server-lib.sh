@@ -9,9 +9,11 @@
 #   vm_rss_kib                    VmRSS of the VM's QEMU process (KiB)
 #   vm_stop                       SIGKILL the whole group and reap it
 #   apt_need PKG...               apt-get install what is not installed
+#   net_up NAME                   the network both systems share (NET)
 
 vm=
 vm_t0=
+inns=() # with NET=tap: the namespace's "ip netns exec NS", to run things in it
 
 apt_need() {
 	local p need=()
@@ -23,6 +25,21 @@ apt_need() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get install -y --no-install-recommends "${need[@]}" >/dev/null ||
 		{ apt-get update >/dev/null && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null; }
+}
+
+# NET=tap (the default): both systems on a tap in a private network namespace
+# (tests/lib/netns.sh) that lives as long as the script; NET=user: QEMU's user
+# network.  Sets inns and an EXIT trap that stops the VM (and the namespace).
+net_up() { # NAME
+	NET=${NET:-tap}
+	if [[ $NET == tap ]]; then
+		source "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/netns.sh"
+		netns_up "$1" || exit 1
+		inns=(ip netns exec "$netns")
+		trap 'vm_stop; netns_down' EXIT
+	else
+		trap vm_stop EXIT
+	fi
 }
 
 free_port() {
