@@ -276,6 +276,13 @@ int virtq_kick(struct virtq *vq)
 	return 0;
 }
 
+void virtq_kick_always(struct virtq *vq)
+{
+	virtq_mb();
+	if (!vq->broken && vq->notify)
+		vq->notify(vq);
+}
+
 /* Returns head's descriptors to the free list. */
 static void chain_free(struct virtq *vq, uint16_t head)
 {

@@ -60,6 +60,8 @@ int virtq_add_chain(struct virtq *vq, const struct virtq_buf *bufs, unsigned n, 
  * it does not need to be told.  Returns 0, or -EIO if the queue is broken.
  */
 int virtq_kick(struct virtq *vq);
+/* Notifies the device whether or not it asked (a full ring: it may be idle). */
+void virtq_kick_always(struct virtq *vq);
 
 /*
  * Takes the next completed chain: sets *cookie and *len (bytes the device
