@@ -95,10 +95,8 @@ linux_ok=1
 
 # NET=tap (default) or user, as in bench/redis.sh.
 start() { # toro|linux MEM PORT
-	local toronet=(--net user --fwd "$3:8080") linuxnet=(--fwd "$3:8080")
-	if [[ $NET == tap ]]; then
-		toronet=(--net "tap=$netns_tap" "${netns_kopts[@]}") linuxnet=(--tap "$netns_tap")
-	fi
+	local toronet linuxnet
+	vm_net "$3" 8080
 	case $1 in
 	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" "${toronet[@]}" \
 		--initrd "$out/initrd.cpio" --timeout 1200 ;;
@@ -175,11 +173,7 @@ smallest() { # toro|linux sizes... ; serves = both files answered under wrk, no 
 
 bench_env
 echo "# nginx: Toro ports/nginx-lite $img vs Debian nginx-light $(dpkg-query -W -f='${Version}' nginx-light) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
-if [[ $NET == tap ]]; then
-	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, tap in a private network namespace (no vhost); client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency in that namespace"
-else
-	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency on the host"
-fi
+net_report "wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency"
 echo "# same nginx.conf on both ($out/site/etc/nginx/nginx.conf); load runs $RUNS, boot runs $BOOTS (medians)"
 
 measure toro

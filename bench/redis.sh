@@ -53,10 +53,8 @@ linux_ok=1
 # forward listens with a backlog of 1, so redis-benchmark's 30 connections
 # opening at once can wait out SYN retransmissions (the "stalled" runs).
 start() { # toro|linux MEM PORT
-	local toronet=(--net user --fwd "$3:6379") linuxnet=(--fwd "$3:6379")
-	if [[ $NET == tap ]]; then
-		toronet=(--net "tap=$netns_tap" "${netns_kopts[@]}") linuxnet=(--tap "$netns_tap")
-	fi
+	local toronet linuxnet
+	vm_net "$3" 6379
 	case $1 in
 	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" -k toro.stack=1M \
 		"${toronet[@]}" --timeout 1200 -- --protected-mode no --save "" ;;
@@ -158,11 +156,7 @@ smallest() { # toro|linux sizes...
 
 bench_env
 echo "# redis: Toro ports/redis-lite $img vs Debian redis-server $(dpkg-query -W -f='${Version}' redis-server) in bench/linuxvm ($(cat "$lvm/kernel-version" 2>/dev/null || echo n/a), mitigations=off)"
-if [[ $NET == tap ]]; then
-	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, tap in a private network namespace (no vhost); client: redis-benchmark -c 30 -t get,set in that namespace"
-else
-	echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: redis-benchmark -c 30 -t get,set on the host"
-fi
+net_report "redis-benchmark -c 30 -t get,set"
 echo "# N: $N requests per -P 16 run, $N1 per -P 1 run (one redis-benchmark run per test); load runs $RUNS, boot runs $BOOTS (medians); a run in which the server processes no command for $STALL s is stopped and counted as stalled; its rate is then total_commands_processed over the time it progressed"
 
 measure toro

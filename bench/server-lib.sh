@@ -10,6 +10,8 @@
 #   vm_stop                       SIGKILL the whole group and reap it
 #   apt_need PKG...               apt-get install what is not installed
 #   net_up NAME                   the network both systems share (NET)
+#   vm_net HOSTPORT GUESTPORT     its launcher options (toronet, linuxnet)
+#   net_report CLIENT             the report's "# QEMU:" line
 
 vm=
 vm_t0=
@@ -39,6 +41,26 @@ net_up() { # NAME
 		trap 'vm_stop; netns_down' EXIT
 	else
 		trap vm_stop EXIT
+	fi
+}
+
+# vm_net HOSTPORT GUESTPORT: the launchers' network options, in toronet
+# (toro-run) and linuxnet (linuxvm/run.sh): the namespace's tap, or a host
+# forward of 127.0.0.1:HOSTPORT.
+vm_net() {
+	if [[ $NET == tap ]]; then
+		toronet=(--net "tap=$netns_tap" "${netns_kopts[@]}") linuxnet=(--tap "$netns_tap")
+	else
+		toronet=(--net user --fwd "$1:$2") linuxnet=(--fwd "$1:$2")
+	fi
+}
+
+# The report's "# QEMU:" line; CLIENT names the load generator.
+net_report() { # CLIENT
+	if [[ $NET == tap ]]; then
+		echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, tap in a private network namespace (no vhost); client: $1 in that namespace"
+	else
+		echo "# QEMU: microvm, $TORO_ACCEL, 1 vCPU, -m $MEM, user net + hostfwd 127.0.0.1; client: $1 on the host"
 	fi
 }
 
