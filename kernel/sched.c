@@ -14,16 +14,11 @@
 
 #define MSR_FS_BASE 0xc0000100
 
-static struct cpu cpu0;
+struct cpu cpu0;
 static struct thread idle_thread;
 static uint64_t armed_deadline; /* what the LAPIC timer is set to, in ns; 0 = off */
 
 void arch_context_switch(uint64_t *save_rsp, uint64_t load_rsp);
-
-struct cpu *cpu_this(void)
-{
-	return &cpu0;
-}
 
 static void fpu_save(struct thread *t)
 {
@@ -48,15 +43,20 @@ static uint64_t next_event(struct cpu *c)
 	return next;
 }
 
+/*
+ * The timer is only ever moved earlier.  A deadline that went away or moved
+ * later leaves it armed: it fires early, finds nothing due, and is set to the
+ * real next event then.  A server that waits with a timeout and is woken by
+ * I/O would otherwise arm and disarm the timer on every wait, and each is an
+ * MSR write (a VM exit on KVM).
+ */
 static void timer_reprogram(struct cpu *c)
 {
 	uint64_t next = next_event(c);
-	if (next == UINT64_MAX)
-		next = 0;
-	if (next == armed_deadline)
+	if (next == UINT64_MAX || (armed_deadline && next >= armed_deadline))
 		return;
 	armed_deadline = next;
-	lapic_timer_arm(next ? time_ns_to_tsc(next) : 0);
+	lapic_timer_arm(time_ns_to_tsc(next));
 }
 
 /* In the context of the thread that was just switched to. */

@@ -92,7 +92,13 @@ struct cpu {
 	int need_resched;
 };
 
-struct cpu *cpu_this(void);
+/* One CPU today; with SMP this becomes a %gs-relative read. */
+extern struct cpu cpu0;
+
+static inline struct cpu *cpu_this(void)
+{
+	return &cpu0;
+}
 
 /* All of these are called with interrupts disabled. */
 void sched_make_runnable(struct thread *t);

@@ -1,6 +1,7 @@
 /*
  * Wait queues, mutexes, condition variables and semaphores.  Every state
- * change happens with interrupts off (one CPU); a thread that must wait
+ * change happens with interrupts off (one CPU), except a mutex's uncontended
+ * lock and unlock (see kmutex_grab); a thread that must wait
  * sleeps on a FIFO wait queue and is woken in order.  Unlocking a mutex
  * frees it and wakes the first waiter, which competes again: handing it over
  * directly would cost a context switch for every contended unlock (a convoy).
@@ -100,20 +101,38 @@ void kmutex_init(struct kmutex *m)
 	m->waiters.head = m->waiters.tail = NULL;
 }
 
+/*
+ * owner is the lock word.  Taking a free mutex and releasing one nobody waits
+ * for are a compare-and-swap and a store, with interrupts left on: newlib
+ * takes the malloc lock twice per allocation.  Waiters queue with interrupts
+ * off and retry the swap there, so they cannot miss a release: the releaser
+ * clears owner before it looks at the queue (a seq_cst store), and a waiter
+ * that queued before that store is seen and woken.
+ */
+static int kmutex_grab(struct kmutex *m, struct thread *self)
+{
+	struct thread *free_ = NULL;
+	return __atomic_compare_exchange_n(&m->owner, &free_, self, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
 int kmutex_lock_until(struct kmutex *m, uint64_t deadline_ns)
 {
 	struct thread *self = thread_self();
 	KASSERT(m->owner != self);
+	if (kmutex_grab(m, self))
+		return 0;
 	unsigned long f = irq_save();
 	int err = 0;
-	while (m->owner && err == 0)
+	while (!kmutex_grab(m, self)) {
+		if (err) { /* the deadline passed and it is still held */
+			irq_restore(f);
+			return err;
+		}
 		err = waitq_sleep(&m->waiters, deadline_ns);
-	if (!m->owner) { /* free: ours, even if the deadline passed meanwhile */
-		m->owner = self;
-		err = 0;
 	}
 	irq_restore(f);
-	return err;
+	return 0;
 }
 
 void kmutex_lock(struct kmutex *m)
@@ -123,26 +142,25 @@ void kmutex_lock(struct kmutex *m)
 
 int kmutex_trylock(struct kmutex *m)
 {
-	unsigned long f = irq_save();
-	int err = m->owner ? -EBUSY : 0;
-	if (!err)
-		m->owner = thread_self();
-	irq_restore(f);
-	return err;
+	return kmutex_grab(m, thread_self()) ? 0 : -EBUSY;
 }
 
 /* Frees m and wakes the first waiter; interrupts off. */
 static void kmutex_release(struct kmutex *m)
 {
 	KASSERT(m->owner == thread_self());
-	m->owner = NULL;
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_SEQ_CST);
 	waitq_wake_one(&m->waiters);
 }
 
 void kmutex_unlock(struct kmutex *m)
 {
+	KASSERT(m->owner == thread_self());
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&m->waiters.head, __ATOMIC_RELAXED))
+		return;
 	unsigned long f = irq_save();
-	kmutex_release(m);
+	waitq_wake_one(&m->waiters);
 	sched_unlock(f);
 }
 

@@ -96,32 +96,30 @@ void __retarget_lock_release(_LOCK_T lock)
 
 /*
  * owner is read without the mutex: it equals the caller only if the caller
- * itself stored it, so a stale value never looks like ours.
+ * itself stored it, so a stale value never looks like ours.  NULL self:
+ * early boot, before the scheduler.
  */
-static int lock_mine(_LOCK_T lock)
-{
-	return __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) == thread_self();
-}
-
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
-	if (lock_early())
+	struct thread *self = thread_self();
+	if (!self)
 		return;
-	if (!lock_mine(lock)) {
+	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != self) {
 		kmutex_lock(&lock->mutex);
-		__atomic_store_n(&lock->owner, thread_self(), __ATOMIC_RELAXED);
+		__atomic_store_n(&lock->owner, self, __ATOMIC_RELAXED);
 	}
 	lock->depth++;
 }
 
 int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
 {
-	if (lock_early())
+	struct thread *self = thread_self();
+	if (!self)
 		return 0;
-	if (!lock_mine(lock)) {
+	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != self) {
 		if (kmutex_trylock(&lock->mutex) < 0)
 			return 1;
-		__atomic_store_n(&lock->owner, thread_self(), __ATOMIC_RELAXED);
+		__atomic_store_n(&lock->owner, self, __ATOMIC_RELAXED);
 	}
 	lock->depth++;
 	return 0;
