@@ -8,10 +8,12 @@
  * Features: VERSION_1 (added by the core), MAC, MRG_RXBUF, STATUS, and for
  * legacy devices ANY_LAYOUT; INDIRECT_DESC so that a frame of several
  * segments takes one ring slot.  MRG_RXBUF buys the 12-byte header inline
- * with the frame; our buffers always hold a whole frame (there is no GSO), so
- * a frame that spans several buffers is dropped as oversized.  No checksum
- * offload: QEMU offers CSUM/GUEST_CSUM only when its network backend takes
- * virtio-net headers (tap with vnet_hdr), which the user network does not.
+ * with the frame; our buffers always hold a whole frame (no GUEST_TSO), so
+ * a frame that spans several buffers is dropped as oversized.  For sending
+ * only, CSUM (the device computes TCP checksums) and HOST_TSO4 (it cuts a
+ * TCP frame of up to 64 KiB into MTU-sized segments): QEMU offers them only
+ * when its network backend takes virtio-net headers (tap with vnet_hdr),
+ * which the user network does not.
  *
  * No copies and no allocations here: the stack lends receive buffers and
  * gets them back filled; frames to send are the stack's own memory, held
@@ -38,16 +40,38 @@
 #define RX_QUEUE_SIZE 256
 #define TX_QUEUE_SIZE 256
 
+#define ETH_HLEN     14
+#define TCP_SYN      0x02
+#define TCP_RST      0x04
+#define TCP_URG      0x20
+#define TCP_CWR      0x80
+#define GSO_SIZE_MIN 8 /* Linux's TCP_MIN_GSO_SIZE */
+
+/*
+ * A frame in the transmit ring: its virtio header, which the device reads
+ * until it gives the frame back (a GSO header is the frame's own), and the
+ * stack's cookie.  Frames in the ring never outnumber its descriptors, so
+ * TX_QUEUE_SIZE slots never run out before the ring does.
+ */
+struct vnet_tx {
+	void *cookie;         /* the stack's, for vnet_tx_reclaim() */
+	struct vnet_tx *next; /* on the free list */
+	uint8_t hdr[VIRTIO_NET_HDR_LEN];
+};
+
 struct vnet {
 	struct virtio_dev *vdev;
 	struct virtq *rxq, *txq;
 	uint8_t mac[6];
 	uint8_t hdr_len;    /* VIRTIO_NET_HDR_LEN, or _LEGACY without num_buffers */
 	uint8_t tx_csum;    /* VIRTIO_NET_F_CSUM: vnet_tx_send_csum() works */
+	uint8_t tx_tso;     /* VIRTIO_NET_F_HOST_TSO4 (with CSUM): vnet_tx_send_tcp() may segment */
 	uint8_t mrg_rxbuf;  /* num_buffers is meaningful: check it */
 	uint8_t has_status; /* config.status is valid */
 	uint8_t rx_split;   /* header and frame in two descriptors (legacy, no ANY_LAYOUT) */
 	uint8_t rx_descs;   /* ring descriptors one receive buffer takes */
+	struct vnet_tx *tx_free;          /* slots of frames not in the ring */
+	struct vnet_tx tx[TX_QUEUE_SIZE]; /* one per frame the ring can hold */
 	/*
 	 * Shared with the interrupt handler.  Threads touch these only with
 	 * interrupts off, which on one CPU orders them against the handler
@@ -62,31 +86,6 @@ struct vnet {
 /* Devices are never freed: interrupt handlers and the stack hold pointers. */
 static struct vnet vnets[VNET_MAX_DEVICES];
 static unsigned vnet_count;
-
-/* The header of a frame sent whole: no offload, no GSO (read-only). */
-static const uint8_t tx_hdr[VIRTIO_NET_HDR_LEN];
-
-/*
- * Headers of frames whose checksum the device computes (VIRTIO_NET_F_CSUM):
- * one per offset of the checksum's start (an IPv4 header of 20-60 bytes
- * after Ethernet's 14) and per transport (TCP's field is 16 bytes in, UDP's
- * 6).  Filled once at the first probe, then read-only: frames share them.
- */
-#define CSUM_START_MIN (14 + 20)
-#define CSUM_STARTS    11
-static uint8_t csum_hdr[2][CSUM_STARTS][VIRTIO_NET_HDR_LEN];
-
-static void csum_hdr_init(void)
-{
-	for (int t = 0; t < 2; t++) {
-		for (int i = 0; i < CSUM_STARTS; i++) {
-			struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
-			                           .csum_start = (uint16_t)(CSUM_START_MIN + 4 * i),
-			                           .csum_offset = t ? 6 : 16};
-			memcpy(csum_hdr[t][i], &h, VIRTIO_NET_HDR_LEN);
-		}
-	}
-}
 
 /* ---- interrupts ---------------------------------------------------------------- */
 
@@ -300,35 +299,41 @@ int vnet_rx_take(struct vnet *v, struct vnet_rxbuf **buf, uint8_t **frame, uint3
 
 /* ---- transmit ----------------------------------------------------------------------- */
 
-/* Header plus segments as a chain in q; the frame's length, or 0 if invalid. */
-static uint64_t tx_chain(const struct vnet *v, const uint8_t *hdr, const struct vnet_seg *segs,
-                         unsigned n, struct virtq_buf *q)
+/* Segments as a chain in q[1..n]; the frame's length, or 0 if not 1..max bytes. */
+static uint64_t tx_chain(const struct vnet_seg *segs, unsigned n, uint64_t max, struct virtq_buf *q)
 {
 	uint64_t total = 0;
-	q[0] = (struct virtq_buf){(uintptr_t)hdr, v->hdr_len, 0};
 	for (unsigned i = 0; i < n; i++) {
 		if (!segs[i].len)
 			return 0;
 		q[i + 1] = (struct virtq_buf){(uintptr_t)segs[i].data, segs[i].len, 0};
 		total += segs[i].len;
 	}
-	return total >= VNET_FRAME_MIN && total <= VNET_FRAME_MAX ? total : 0;
+	return total >= VNET_FRAME_MIN && total <= max ? total : 0;
 }
 
-static int tx_send(struct vnet *v, const uint8_t *hdr, const struct vnet_seg *segs, unsigned n,
-                   void *cookie)
+static int tx_send(struct vnet *v, const struct virtio_net_hdr *h, const struct vnet_seg *segs,
+                   unsigned n, void *cookie)
 {
 	struct virtq_buf q[VNET_TX_SEGS_MAX + 1];
+	struct vnet_tx *t = v->tx_free;
 	if (!cookie || n == 0 || n > VNET_TX_SEGS_MAX)
 		return -EINVAL;
-	uint64_t bytes = tx_chain(v, hdr, segs, n, q);
+	uint64_t bytes = tx_chain(segs, n, h->gso_type ? VNET_GSO_FRAME_MAX : VNET_FRAME_MAX, q);
 	if (!bytes)
 		return -EINVAL;
+	if (t) {
+		memcpy(t->hdr, h, VIRTIO_NET_HDR_LEN);
+		t->cookie = cookie;
+		q[0] = (struct virtq_buf){(uintptr_t)t->hdr, v->hdr_len, 0};
+	}
 	unsigned long f = irq_save();
-	int err = virtq_add_chain(v->txq, q, n + 1, cookie);
-	if (err == 0)
+	/* No slot: the ring holds as many frames as it can, i.e. it is full. */
+	int err = t ? virtq_add_chain(v->txq, q, n + 1, t) : -ENOSPC;
+	if (err == 0) {
+		v->tx_free = t->next;
 		err = virtq_kick(v->txq);
-	else if (err == -ENOSPC)
+	} else if (err == -ENOSPC) {
 		/*
 		 * A full ring may mean an idle device.  Under load QEMU's
 		 * virtio-net was seen stopped with all 256 frames pending and
@@ -339,6 +344,7 @@ static int tx_send(struct vnet *v, const uint8_t *hdr, const struct vnet_seg *se
 		 * (0 in 22 runs).
 		 */
 		virtq_kick_always(v->txq);
+	}
 	irq_restore(f);
 	if (err == -ENOSPC)
 		v->stats.tx_ring_full++;
@@ -346,12 +352,14 @@ static int tx_send(struct vnet *v, const uint8_t *hdr, const struct vnet_seg *se
 		return err;
 	v->stats.tx_frames++;
 	v->stats.tx_bytes += bytes;
+	v->stats.tx_gso += h->gso_type != VIRTIO_NET_HDR_GSO_NONE;
 	return 0;
 }
 
 int vnet_tx_send(struct vnet *v, const struct vnet_seg *segs, unsigned n, void *cookie)
 {
-	return tx_send(v, tx_hdr, segs, n, cookie);
+	static const struct virtio_net_hdr plain;
+	return tx_send(v, &plain, segs, n, cookie);
 }
 
 int vnet_tx_csum(const struct vnet *v)
@@ -359,23 +367,81 @@ int vnet_tx_csum(const struct vnet *v)
 	return v->tx_csum;
 }
 
+int vnet_tx_tso(const struct vnet *v)
+{
+	return v->tx_tso;
+}
+
 int vnet_tx_send_csum(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned start,
                       unsigned offset, void *cookie)
 {
-	unsigned i = (start - CSUM_START_MIN) / 4;
-	if (!v->tx_csum || start < CSUM_START_MIN || (start - CSUM_START_MIN) % 4 ||
-	    i >= CSUM_STARTS || (offset != 16 && offset != 6) || n == 0 || segs[0].len < start + offset + 2)
+	struct virtio_net_hdr h = {.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+	                           .csum_start = (uint16_t)start,
+	                           .csum_offset = (uint16_t)offset};
+	if (!v->tx_csum || start < ETH_HLEN + 20 || start > ETH_HLEN + 60 || start % 4 != 2 ||
+	    (offset != 16 && offset != 6) || n == 0 || segs[0].len < start + offset + 2)
 		return -EINVAL;
-	return tx_send(v, csum_hdr[offset == 6][i], segs, n, cookie);
+	return tx_send(v, &h, segs, n, cookie);
+}
+
+/*
+ * The header for a TCP/IPv4 frame (see vnet_tx_send_tcp()): checksum
+ * offload, and GSO if its IP packet is longer than mtu.  0 or -EINVAL.
+ */
+static int tcp_hdr_fill(const struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned mtu,
+                        struct virtio_net_hdr *h)
+{
+	const uint8_t *f = segs[0].data;
+	uint64_t len = 0;
+	for (unsigned i = 0; i < n; i++)
+		len += segs[i].len;
+	if (segs[0].len < ETH_HLEN + 20 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4)
+		return -EINVAL;
+	unsigned ihl = (f[14] & 15) * 4u, ip_len = (unsigned)(f[16] << 8 | f[17]);
+	unsigned start = ETH_HLEN + ihl;
+	if (ihl < 20 || f[23] != 6 || (f[20] & 0x3f) || f[21] || ip_len != len - ETH_HLEN ||
+	    segs[0].len < start + 20)
+		return -EINVAL; /* not TCP, a fragment, a length that lies, headers split */
+	unsigned th = (f[start + 12] >> 4) * 4u;
+	if (th < 20 || segs[0].len < start + th || mtu < 68 || ETH_HLEN + mtu > VNET_FRAME_MAX)
+		return -EINVAL;
+	*h = (struct virtio_net_hdr){
+	    .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = (uint16_t)start, .csum_offset = 16};
+	if (ip_len <= mtu)
+		return 0;
+	/* Linux takes IP options too, but lwIP sends none with TCP: keep it simple. */
+	if (!v->tx_tso || ihl != 20 || (f[start + 13] & (TCP_SYN | TCP_RST | TCP_URG | TCP_CWR)) ||
+	    mtu < ihl + th + GSO_SIZE_MIN)
+		return -EINVAL;
+	h->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	h->hdr_len = (uint16_t)(start + th);
+	h->gso_size = (uint16_t)(mtu - ihl - th);
+	return 0;
+}
+
+int vnet_tx_send_tcp(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned mtu,
+                     void *cookie)
+{
+	struct virtio_net_hdr h;
+	if (!v->tx_csum || n == 0 || n > VNET_TX_SEGS_MAX || tcp_hdr_fill(v, segs, n, mtu, &h) < 0)
+		return -EINVAL;
+	return tx_send(v, &h, segs, n, cookie);
 }
 
 int vnet_tx_reclaim(struct vnet *v, void **cookie)
 {
+	void *slot;
 	uint32_t len;
 	unsigned long f = irq_save();
-	int err = virtq_get_used(v->txq, cookie, &len);
+	int err = virtq_get_used(v->txq, &slot, &len);
 	irq_restore(f);
-	return err;
+	if (err < 0)
+		return err;
+	struct vnet_tx *t = slot; /* ours: the ring checked the id */
+	*cookie = t->cookie;
+	t->next = v->tx_free;
+	v->tx_free = t;
+	return 0;
 }
 
 void vnet_stats(const struct vnet *v, struct vnet_stats *out)
@@ -393,6 +459,8 @@ static void vnet_layout(struct vnet *v)
 	v->mrg_rxbuf = virtio_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
 	v->has_status = virtio_has_feature(vdev, VIRTIO_NET_F_STATUS);
 	v->tx_csum = virtio_has_feature(vdev, VIRTIO_NET_F_CSUM);
+	/* 5.1.3.1: TSO4 requires CSUM; a device offering it alone is not trusted with it */
+	v->tx_tso = v->tx_csum && virtio_has_feature(vdev, VIRTIO_NET_F_HOST_TSO4);
 	v->hdr_len = vdev->legacy && !v->mrg_rxbuf ? VIRTIO_NET_HDR_LEN_LEGACY : VIRTIO_NET_HDR_LEN;
 	v->rx_split =
 	    vdev->legacy && !v->mrg_rxbuf && !virtio_has_feature(vdev, VIRTIO_F_ANY_LAYOUT);
@@ -405,10 +473,12 @@ static int vnet_probe(struct virtio_dev *vdev)
 	if (vnet_count == VNET_MAX_DEVICES)
 		return -ENOSPC;
 	struct vnet *v = &vnets[vnet_count];
-	if (vnet_count == 0)
-		csum_hdr_init();
 	memset(v, 0, sizeof(*v));
 	v->vdev = vdev;
+	for (int i = 0; i < TX_QUEUE_SIZE; i++) {
+		v->tx[i].next = v->tx_free;
+		v->tx_free = &v->tx[i];
+	}
 	vnet_layout(v);
 	int err = mac_read(v);
 	if (err == 0)
@@ -421,19 +491,19 @@ static int vnet_probe(struct virtio_dev *vdev)
 		return err; /* the core resets the device and frees its queues */
 	vdev->priv = v;
 	vnet_count++;
-	kprintf("virtio-net: %s: mac %02x:%02x:%02x:%02x:%02x:%02x, header %u, queues %u/%u%s\n",
+	kprintf("virtio-net: %s: mac %02x:%02x:%02x:%02x:%02x:%02x, header %u, queues %u/%u%s%s\n",
 	        vdev->name, v->mac[0], v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5],
 	        v->hdr_len, virtq_size(v->rxq), virtq_size(v->txq),
-	        v->tx_csum ? ", checksum offload" : "");
+	        v->tx_csum ? ", checksum offload" : "", v->tx_tso ? ", TSO" : "");
 	return 0;
 }
 
 static const struct virtio_driver vnet_driver = {
     .name = "virtio-net",
     .device_id = VIRTIO_ID_NET,
-    /* CSUM: sending only (GUEST_CSUM would hand us unverified frames) */
-    .features = VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_MAC) |
-                VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
+    /* CSUM, HOST_TSO4: sending only (GUEST_CSUM would hand us unverified frames) */
+    .features = VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4) |
+                VIRTIO_BIT(VIRTIO_NET_F_MAC) | VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
                 VIRTIO_BIT(VIRTIO_NET_F_STATUS) | VIRTIO_BIT(VIRTIO_F_ANY_LAYOUT) |
                 VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC),
     .probe = vnet_probe,

@@ -12,6 +12,7 @@
 #define VIRTIO_NET_F_CSUM       0  /* device takes packets with partial checksums */
 #define VIRTIO_NET_F_GUEST_CSUM 1  /* driver takes packets with partial checksums */
 #define VIRTIO_NET_F_MTU        3  /* config.mtu is valid */
+#define VIRTIO_NET_F_HOST_TSO4  11 /* device segments TCP/IPv4 frames (needs CSUM) */
 #define VIRTIO_NET_F_MAC        5  /* config.mac is valid */
 #define VIRTIO_NET_F_MRG_RXBUF  15 /* a received packet may span buffers */
 #define VIRTIO_NET_F_STATUS     16 /* config.status is valid */
@@ -52,5 +53,6 @@ struct virtio_net_hdr {
 #define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
 #define VIRTIO_NET_HDR_F_DATA_VALID 2
 #define VIRTIO_NET_HDR_GSO_NONE     0
+#define VIRTIO_NET_HDR_GSO_TCPV4    1 /* with HOST_TSO4: cut into gso_size segments */
 
 #endif

@@ -75,6 +75,12 @@ void sys_check_core_locking(void);
 #define TCP_SND_QUEUELEN                   ((4 * TCP_SND_BUF + TCP_MSS - 1) / TCP_MSS)
 #define MEMP_NUM_TCP_SEG                   TCP_SND_QUEUELEN
 #define TCP_QUEUE_OOSEQ                    1
+/*
+ * net/patches/0002: segments of up to 44 MSS (64240 bytes) where the
+ * virtio-net device cuts them itself (HOST_TSO4, net/netif_virtio.c).
+ */
+#define TCP_TSO                            1
+#define TCP_TSO_SEG_MAX                    (44 * TCP_MSS)
 #define TCP_LISTEN_BACKLOG                 1
 #define TCP_DEFAULT_LISTEN_BACKLOG         255
 #define LWIP_TCP_KEEPALIVE                 1

@@ -14,6 +14,12 @@
  *                 closes (so it has the whole echo before the VM ends).
  *   net_virtio bench PEERPORT LISTENPORT BYTES
  *       BYTES guest->host, then host->guest, timed; figures only.
+ *   net_virtio send ADDR PORT BYTES tso|notso
+ *       BYTES (a multiple of 8) of the splitmix64 stream to a sink at
+ *       ADDR:PORT (tso_sink.py, on a tap: run-tso-test.sh), which checks
+ *       them and answers "ok BYTES"; then the driver's counters: with tso
+ *       the device must have cut frames (VIRTIO_NET_F_HOST_TSO4), far fewer
+ *       than one per MSS going out; with notso none.
  *
  * Protocol with the peer: the guest opens every session with a line
  * "TORO <label> <mode> <bytes>" (mode: what the peer does: echo, recv, send,
@@ -27,6 +33,7 @@
 #include <string.h>
 #include <time.h>
 #include "lwip/dhcp.h"
+#include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/sockets.h"
 #include "lwip/tcpip.h"
@@ -412,6 +419,80 @@ static void bench_h2g(uint16_t port, size_t bytes)
 	lwip_close(l);
 }
 
+/* ---- send: one stream to a sink, with or without segmentation offload ------------- */
+
+/* Word i of the stream is splitmix64(i), little-endian, as tso_sink.py makes it. */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static int send_stream(int fd, size_t bytes)
+{
+	static uint8_t buf[BENCH_BUF + 8 * 991]; /* whole words, no multiple of the MSS */
+	uint64_t w = 0;
+	for (size_t off = 0; off < bytes;) {
+		size_t n = bytes - off < sizeof(buf) ? bytes - off : sizeof(buf);
+		for (size_t i = 0; i < n; i += 8) {
+			uint64_t x = mix64(w++);
+			memcpy(buf + i, &x, 8);
+		}
+		if (send_all(fd, buf, n) < 0)
+			return -1;
+		off += n;
+	}
+	return 0;
+}
+
+/* The sink's answer after our end of stream; 0 if it says "ok BYTES". */
+static int sink_answer(int fd, size_t bytes)
+{
+	char line[64], want[64];
+	size_t got = 0;
+	ssize_t r;
+	while (got < sizeof(line) - 1 &&
+	       (r = lwip_recv(fd, line + got, sizeof(line) - 1 - got, 0)) > 0)
+		got += (size_t)r;
+	line[got] = 0;
+	snprintf(want, sizeof(want), "ok %zu\n", bytes);
+	printf("send: the sink says %s", got ? line : "nothing\n");
+	return strcmp(line, want) == 0 ? 0 : -1;
+}
+
+static int run_send(const char *addr, uint16_t port, size_t bytes, const char *mode)
+{
+	struct vnet_stats st;
+	ip4_addr_t ip;
+	CHECK("send: BYTES a multiple of 8, tso or notso", 50,
+	      bytes % 8 == 0 && (!strcmp(mode, "tso") || !strcmp(mode, "notso")));
+	CHECK("send: ADDR", 51, ip4addr_aton(addr, &ip));
+	CHECK("net_init", 10, net_init() == 0);
+	struct sockaddr_in a = inet_addr_port(ip4_addr_get_u32(&ip), port);
+	int fd = lwip_socket(AF_INET, SOCK_STREAM, 0);
+	CHECK("connect to the sink", 52,
+	      fd >= 0 && lwip_connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+	uint64_t t0 = now_ms();
+	CHECK("send the stream", 53, send_stream(fd, bytes) == 0);
+	CHECK("end of stream", 54, lwip_shutdown(fd, SHUT_WR) == 0);
+	CHECK("the sink got every byte right", 55, sink_answer(fd, bytes) == 0);
+	uint64_t ms = now_ms() - t0;
+	lwip_close(fd);
+	vnet_stats(vnet_get(0), &st);
+	printf("send: %zu bytes in %llu ms; tx %llu frames, %llu of them cut by the device (TSO)\n",
+	       bytes, (unsigned long long)ms, (unsigned long long)st.tx_frames,
+	       (unsigned long long)st.tx_gso);
+	if (strcmp(mode, "tso") == 0)
+		CHECK("frames cut by the device, far fewer than one per MSS", 56,
+		      st.tx_gso > 0 && st.tx_frames < bytes / 1460 / 4);
+	else
+		CHECK("no frame cut by the device", 57, st.tx_gso == 0);
+	check_driver();
+	return vmtest_success();
+}
+
 static int run_bench(uint16_t peer_port, uint16_t listen_port, size_t bytes)
 {
 	CHECK("net_init", 10, net_init() == 0);
@@ -430,7 +511,10 @@ int main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "bench") == 0)
 		return run_bench((uint16_t)atoi(argv[2]), (uint16_t)atoi(argv[3]),
 		                 (size_t)atol(argv[4]) / BENCH_BUF * BENCH_BUF);
+	if (argc == 6 && strcmp(argv[1], "send") == 0)
+		return run_send(argv[2], (uint16_t)atoi(argv[3]), (size_t)atol(argv[4]), argv[5]);
 	printf("usage: net_virtio test dhcp|static PEERPORT LISTENPORT BYTES\n"
-	       "       net_virtio bench PEERPORT LISTENPORT BYTES\n");
+	       "       net_virtio bench PEERPORT LISTENPORT BYTES\n"
+	       "       net_virtio send ADDR PORT BYTES tso|notso\n");
 	return 2;
 }

@@ -36,6 +36,8 @@
 #define VNET_MAX_DEVICES 4
 /* Largest frame either way: Ethernet header, 1500 bytes of payload, a VLAN tag. */
 #define VNET_FRAME_MAX 1518
+/* Largest frame vnet_tx_send_tcp() takes for the device to segment: a 64 KiB IP packet. */
+#define VNET_GSO_FRAME_MAX (14 + 65535)
 /* Smallest frame the driver hands on: an Ethernet header. */
 #define VNET_FRAME_MIN 14
 /* A receive buffer holds the virtio header (up to 12 bytes) and a largest frame. */
@@ -63,6 +65,7 @@ struct vnet_stats {
 	uint64_t rx_bad_len;          /* dropped: shorter than a header, longer than a frame */
 	uint64_t rx_bad_bufs;         /* dropped: num_buffers not 1 (too big for our buffers) */
 	uint64_t tx_frames, tx_bytes; /* queued to the device */
+	uint64_t tx_gso;              /* of those, frames the device segments (TSO) */
 	uint64_t tx_ring_full;        /* vnet_tx_send() said -ENOSPC */
 	uint64_t interrupts;          /* queue and configuration interrupts */
 };
@@ -129,6 +132,24 @@ int vnet_tx_csum(const struct vnet *v);
  */
 int vnet_tx_send_csum(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned start,
                       unsigned offset, void *cookie);
+/* Whether vnet_tx_send_tcp() takes frames longer than the MTU (VIRTIO_NET_F_HOST_TSO4). */
+int vnet_tx_tso(const struct vnet *v);
+/*
+ * As vnet_tx_send_csum() for a TCP/IPv4 frame, the driver reading the
+ * offsets from the frame; and where its IP packet is longer than mtu (and
+ * the device does TSO) the device cuts it into segments whose IP packets
+ * take mtu bytes at most (the last may be shorter), up to VNET_GSO_FRAME_MAX
+ * in all.  The frame: Ethernet, IPv4 (without options if it is to be cut)
+ * and not a fragment, the IP total length exactly the rest of the frame, a
+ * TCP header in segs[0]; no SYN, RST, URG or CWR if it is to be cut.  Its
+ * checksum field holds the pseudo-header's sum with the TCP length of the
+ * whole frame, as for vnet_tx_send_csum(): the device (Linux's
+ * tcp_gso_segment() behind a tap) replaces that length per segment.  mtu:
+ * 68 up to VNET_FRAME_MAX - 14.  -EINVAL for anything else or without
+ * VIRTIO_NET_F_CSUM.
+ */
+int vnet_tx_send_tcp(struct vnet *v, const struct vnet_seg *segs, unsigned n, unsigned mtu,
+                     void *cookie);
 /* Takes the cookie of a sent frame: 0, -EAGAIN if none, -EIO if broken. */
 int vnet_tx_reclaim(struct vnet *v, void **cookie);
 
