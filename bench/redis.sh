@@ -56,7 +56,7 @@ start() { # toro|linux MEM PORT
 	local toronet linuxnet
 	vm_net "$3" 6379
 	case $1 in
-	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" -k toro.stack=1M \
+	toro) vm_start "$log" "${inns[@]}" "$root/tools/toro-run" "$img" -m "$2" \
 		"${toronet[@]}" --timeout 1200 -- --protected-mode no --save "" ;;
 	linux) vm_start "$log" "${inns[@]}" "$here/linuxvm/run.sh" "$lvm" -m "$2" --timeout 1200 \
 		"${linuxnet[@]}" --append mitigations=off \

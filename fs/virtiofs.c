@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/mm.h>
 #include <kernel/time.h>
 #include "virtiofs.h"
 #include "vfs_priv.h"
@@ -26,6 +27,14 @@
 #define IO_MAX          (1U << 20)
 #define READAHEAD       (128U << 10)
 #define INIT_TIMEOUT_NS (10ULL * 1000 * 1000 * 1000) /* virtiofsd answers in ms */
+/*
+ * A buffer on a thread's stack takes one descriptor per physically
+ * contiguous run of its pages (drivers/virtq.h).  The driver counts one ring
+ * descriptor per request (indirect) or VIRTQ_INDIRECT_MAX: a request must
+ * stay within VIRTQ_INDIRECT_MAX segments.  The request block (fuse_bufs,
+ * under 8 KiB, maybe on a stack too) takes at most 3 + 2.
+ */
+#define STACK_IO_SEGS (VIRTQ_INDIRECT_MAX - 5)
 
 struct mount_req {
 	char tag[VIRTIO_FS_TAG_LEN + 1];
@@ -86,6 +95,23 @@ static int fuse_send_in(struct vfuse *fs, struct fuse_msg *m, struct fuse_bufs *
 	if (m->reslen)
 		memcpy(m->res, b->out.res, (size_t)n);
 	return m->reslen ? 0 : n;
+}
+
+uint32_t fuse_io_chunk(const struct vfuse *fs, const void *buf, size_t left)
+{
+	size_t n = left < fs->max_io ? left : fs->max_io, done = 0;
+	uintptr_t a = (uintptr_t)buf;
+	if (vm_is_identity(a, n))
+		return (uint32_t)n;
+	/* pages untouched so far are backed here, usually as one contiguous run */
+	for (int seg = 0; seg < STACK_IO_SEGS && done < n; seg++) {
+		uint64_t pa;
+		long r = vm_virt_to_phys(a + done, n - done, &pa);
+		if (r < 0)
+			return (uint32_t)(done ? done : n); /* the request reports the error */
+		done += (size_t)r;
+	}
+	return (uint32_t)done;
 }
 
 int fuse_send(struct vfuse *fs, struct fuse_msg *m)

@@ -50,6 +50,12 @@ struct fuse_msg {
 
 /* Sends m and waits: 0 or buf's bytes, the device's -ERRNO, or -EIO. */
 int fuse_send(struct vfuse *fs, struct fuse_msg *m);
+/*
+ * Bytes of the caller's buffer at buf (left bytes to go) for one READ or
+ * WRITE: up to max_io, and on a thread's stack no more than a request's
+ * descriptors can hold (see virtiofs.c).
+ */
+uint32_t fuse_io_chunk(const struct vfuse *fs, const void *buf, size_t left);
 /* A node for an entry the device returned (one lookup counted); -ENOENT for a negative one. */
 int fnode_from_entry(struct vfuse *fs, const struct fuse_entry_out *e, struct vnode **out);
 /* Gives back the lookup an entry counted, when no node keeps it. */

@@ -320,7 +320,7 @@ static ssize_t vf_read(struct vnode *vn, void *fh, void *buf, size_t len, uint64
 	struct vfuse *fs = fs_of(vn);
 	size_t done = 0;
 	while (done < len) {
-		uint32_t chunk = len - done < fs->max_io ? (uint32_t)(len - done) : fs->max_io;
+		uint32_t chunk = fuse_io_chunk(fs, (char *)buf + done, len - done);
 		struct fuse_read_in in = {.fh = FH(fh), .offset = off + done, .size = chunk};
 		struct fuse_msg m = {.opcode = FUSE_READ,
 		                     .nodeid = vn->ino,
@@ -343,7 +343,7 @@ static ssize_t vf_write(struct vnode *vn, void *fh, const void *buf, size_t len,
 	struct vfuse *fs = fs_of(vn);
 	size_t done = 0;
 	while (done < len) {
-		uint32_t chunk = len - done < fs->max_io ? (uint32_t)(len - done) : fs->max_io;
+		uint32_t chunk = fuse_io_chunk(fs, (const char *)buf + done, len - done);
 		struct fuse_write_in in = {.fh = FH(fh), .offset = off + done, .size = chunk};
 		struct fuse_write_out o;
 		struct fuse_msg m = {.opcode = FUSE_WRITE,

@@ -18,7 +18,7 @@ void sched_timer_interrupt(void);
 void irq_install_stubs(void)
 {
 	for (int v = 32; v < 256; v++)
-		idt_set(v, (uintptr_t)irq_stubs + (uint64_t)(v - 32) * 16, 0);
+		idt_set(v, (uintptr_t)irq_stubs + (uint64_t)(v - 32) * 16, TRAP_IST_IRQ);
 }
 
 int irq_alloc_vector(irq_handler_fn fn, void *arg)

@@ -19,7 +19,8 @@
 #include "sched_priv.h"
 
 #define MAX_WORDS 512
-#define DEFAULT_MAIN_STACK (256UL << 10)
+/* Backed on first touch (kstack.c): like Linux's 8 MiB, it costs only what is used. */
+#define DEFAULT_MAIN_STACK (8UL << 20)
 
 struct boot_info boot_info;
 
@@ -73,9 +74,16 @@ static void print_bootstats(uint64_t tsc_main)
 	uint64_t hz = time_tsc_hz(&src);
 	uint64_t cycles = tsc_main - boot_tsc_entry;
 	kprintf("toro: bootstats: entry-to-main %lu cycles = %lu us (tsc %lu Hz from %s), "
-		"memory %lu KiB, free %lu KiB\n",
-		cycles, time_tsc_to_ns(cycles) / 1000, hz, src, pmem_total_bytes() >> 10,
-		pmem_free_bytes() >> 10);
+	        "memory %lu KiB, free %lu KiB, stack pages backed %lu\n",
+	        cycles, time_tsc_to_ns(cycles) / 1000, hz, src, pmem_total_bytes() >> 10,
+	        pmem_free_bytes() >> 10, kstack_committed_pages());
+}
+
+void kernel_exit_stats(void)
+{
+	if (bootstats)
+		kprintf("toro: exitstats: free %lu KiB, stack pages backed %lu (peak %lu)\n",
+		        pmem_free_bytes() >> 10, kstack_committed_pages(), kstack_committed_peak());
 }
 
 /* The linked components' boot hooks (kernel/init.h), in link order. */

@@ -24,7 +24,33 @@ static struct {
 	int nr_extra;
 	struct free_run *free_runs;
 	size_t total;
+	volatile int busy; /* inside a critical section: see pmem_busy() */
 } pm;
+
+/*
+ * Interrupts off is the lock (one CPU), but a stack page fault can still
+ * come in the middle (kernel/kstack.c): busy tells its handler not to call
+ * in.  The compiler barriers keep every update of pm between the two stores.
+ */
+static unsigned long pm_lock(void)
+{
+	unsigned long f = irq_save();
+	pm.busy = 1;
+	__asm__ volatile("" ::: "memory");
+	return f;
+}
+
+static void pm_unlock(unsigned long f)
+{
+	__asm__ volatile("" ::: "memory");
+	pm.busy = 0;
+	irq_restore(f);
+}
+
+int pmem_busy(void)
+{
+	return pm.busy;
+}
 
 /* Boot page tables map the low 4 GiB; allocations must stay below until vm_init. */
 #define EARLY_LIMIT (1ULL << 32)
@@ -36,6 +62,8 @@ int pmem_init(const struct boot_info *bi)
 	memcpy(r, bi->ram, sizeof(r));
 	/* Low memory holds the loader's tables and the BIOS; the image is ours. */
 	mem_ranges_remove(r, &n, BOOT_MAX_RANGES, 0, 0x100000);
+	/* the stack region's addresses are not identity-mapped (mm.h) */
+	mem_ranges_remove(r, &n, BOOT_MAX_RANGES, VM_STACK_BASE, UINT64_MAX - VM_STACK_BASE);
 	mem_ranges_remove(r, &n, BOOT_MAX_RANGES, (uintptr_t)__image_start,
 			  PAGE_ALIGN_UP(__image_end) - (uintptr_t)__image_start);
 	for (int i = 0; i < bi->nr_modules; i++)
@@ -103,7 +131,7 @@ void *pmem_alloc_pages(size_t n)
 {
 	if (n == 0 || n > (SIZE_MAX / PAGE_SIZE))
 		return NULL;
-	unsigned long f = irq_save(); /* one CPU: interrupts off is the lock */
+	unsigned long f = pm_lock();
 	void *p = take_free_run(n);
 	if (!p && pm.top - pm.brk >= n * PAGE_SIZE) {
 		pm.top -= n * PAGE_SIZE;
@@ -111,7 +139,7 @@ void *pmem_alloc_pages(size_t n)
 	}
 	if (!p)
 		p = take_extra(n);
-	irq_restore(f);
+	pm_unlock(f);
 	if (p)
 		memset(p, 0, n * PAGE_SIZE);
 	return p;
@@ -121,7 +149,7 @@ void pmem_free_pages(void *p, size_t n)
 {
 	if (!p || !n)
 		return;
-	unsigned long f = irq_save();
+	unsigned long f = pm_lock();
 	if ((uintptr_t)p == pm.top) { /* the most recent allocation: give it back to the core */
 		pm.top += n * PAGE_SIZE;
 	} else {
@@ -130,29 +158,31 @@ void pmem_free_pages(void *p, size_t n)
 		run->next = pm.free_runs;
 		pm.free_runs = run;
 	}
-	irq_restore(f);
+	pm_unlock(f);
 }
 
 void *pmem_sbrk(intptr_t incr)
 {
-	unsigned long f = irq_save();
+	unsigned long f = pm_lock();
 	uintptr_t old = pm.brk;
 	if ((incr > 0 && (uintptr_t)incr > pm.top - pm.brk) ||
 	    (incr < 0 && -(uintptr_t)incr > pm.brk - pm.brk_base)) /* no -INTPTR_MIN overflow */
 		old = 0;
 	else
 		pm.brk += incr;
-	irq_restore(f);
+	pm_unlock(f);
 	return (void *)old;
 }
 
 size_t pmem_free_bytes(void)
 {
+	unsigned long f = pm_lock(); /* a stack fault may allocate: not while we walk */
 	size_t n = pm.top - pm.brk;
 	for (struct free_run *r = pm.free_runs; r; r = r->next)
 		n += r->pages * PAGE_SIZE;
 	for (int i = 0; i < pm.nr_extra; i++)
 		n += pm.extra[i].size;
+	pm_unlock(f);
 	return n;
 }
 

@@ -1,6 +1,6 @@
 /*
- * Threads: creation with a guarded stack and a TLS block, exit, join,
- * detach, names and priorities.
+ * Threads: creation with a guarded stack (backed on first touch, see
+ * kstack.c) and a TLS block, exit, join, detach, names and priorities.
  *
  * TLS follows the x86-64 ELF ABI ("variant II"): the thread pointer (FS base)
  * points at a small TCB whose first word points to itself; the TLS block
@@ -139,7 +139,9 @@ int thread_create(struct thread **out, void (*fn)(void *), void *arg,
 		return -ENOMEM;
 	memset(t, 0, sizeof(*t));
 	thread_set_name(t, attr && attr->name ? attr->name : "thread");
-	if ((err = kstack_alloc(&t->stack, stack + tls_area_size(), t->name)) < 0)
+	/* back what thread_create() writes: TLS, TCB and the start frame */
+	size_t commit = tls_area_size() + 128;
+	if ((err = kstack_alloc(&t->stack, stack + tls_area_size(), commit, t->name)) < 0)
 		goto err_free_thread;
 	uintptr_t top = (uintptr_t)t->stack.base + t->stack.size;
 	t->tls_tp = tls_setup(top);

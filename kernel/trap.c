@@ -27,12 +27,16 @@ static void explain_page_fault(const struct trap_frame *f)
 						     : "read";
 	kprintf("  %s at address 0x%lx (%s)\n", access, addr,
 		(f->error & PF_PRESENT) ? "protection violation" : "page not mapped");
-	const struct kstack *ks = kstack_find_guard(addr);
+	const struct kstack *ks = kstack_find_guard(addr), *live;
 	if (addr < PAGE_SIZE)
 		kprintf("  NULL pointer dereference\n");
 	else if (ks)
 		kprintf("  stack overflow in thread '%s' (hit the guard page below its stack)\n",
 			ks->owner);
+	else if ((live = kstack_find(addr)) && !(f->error & PF_PRESENT))
+		kprintf("  an untouched stack page of thread '%s' (not backed)\n", live->owner);
+	else if (addr >= VM_STACK_BASE && addr < VM_STACK_END && !(f->error & PF_PRESENT))
+		kprintf("  in the stack region, but in no live stack\n");
 	else if (f->error & PF_PRESENT)
 		kprintf("  W^X: the page does not allow this access\n");
 }
@@ -58,6 +62,9 @@ void trap_dispatch(struct trap_frame *f)
 		irq_dispatch(f);
 		return;
 	}
+	/* a thread's first touch of a stack page (also while reporting a fault): back it */
+	if (f->vector == 14 && kstack_fault(read_cr2(), f->error) == 0)
+		return;
 	if (nested++) /* a fault while reporting a fault: stop here */
 		machine_exit(TORO_STATUS_PANIC);
 	const char *name = f->vector < 32 && exception_names[f->vector] ? exception_names[f->vector]

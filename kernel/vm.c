@@ -1,9 +1,12 @@
 /*
  * Page tables: RAM identity-mapped with W^X.  Text is read-only and
  * executable, rodata read-only, everything else read-write and never
- * executable; page 0 and every stack guard page are left unmapped.
+ * executable; page 0 is left unmapped.
  * 2 MiB pages where a whole aligned 2 MiB has the same rights, 4 KiB pages
  * elsewhere; a large page is split when part of it changes.
+ *
+ * The stack region (mm.h) has its own top-level entry, made here, and
+ * 4 KiB pages only; kstack.c fills it through vm_stack_pte().
  */
 #include <errno.h>
 #include <kernel/console.h>
@@ -11,15 +14,7 @@
 #include <kernel/irq.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
-
-#define PTE_P	 0x001ULL
-#define PTE_W	 0x002ULL
-#define PTE_PWT	 0x008ULL
-#define PTE_PCD	 0x010ULL
-#define PTE_PS	 0x080ULL
-#define PTE_NX	 (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
-#define LARGE	 (2UL << 20)
+#include "vm_priv.h"
 
 static uint64_t *pml4;
 static int vm_live; /* the final tables are loaded: changes need invlpg */
@@ -111,6 +106,8 @@ int vm_map(uintptr_t pa, size_t size, int prot)
 	uint64_t pte = prot_to_pte(prot);
 	uintptr_t va = PAGE_ALIGN_DOWN(pa), end = PAGE_ALIGN_UP(pa + size);
 	int err = 0;
+	if (end < va || end > VM_STACK_BASE)
+		return -EINVAL;       /* would alias stack pages (or wraps) */
 	unsigned long f = irq_save(); /* one CPU: interrupts off is the lock */
 	while (va < end && err == 0) {
 		int pages = map_one(va, pte, end - va);
@@ -131,6 +128,8 @@ int vm_map_mmio(uintptr_t pa, size_t size)
 int vm_unmap(uintptr_t va, size_t size)
 {
 	int err = 0;
+	if (va + size < va || va + size > VM_STACK_BASE)
+		return -EINVAL; /* stack pages go through kstack.c */
 	unsigned long f = irq_save();
 	for (uintptr_t p = PAGE_ALIGN_DOWN(va); p < PAGE_ALIGN_UP(va + size); p += PAGE_SIZE) {
 		uint64_t *pt = walk(p, 0, 1);
@@ -165,11 +164,18 @@ int vm_init(const struct boot_info *bi)
 {
 	int err = -ENOMEM;
 	pml4 = pmem_alloc_pages(1);
-	if (!pml4)
+	uint64_t *stack_pdpt = pmem_alloc_pages(1);
+	if (!pml4 || !stack_pdpt)
 		return -ENOMEM;
-	for (int i = 0; i < bi->nr_ram; i++)
-		if ((err = vm_map(bi->ram[i].base, bi->ram[i].size, VM_READ | VM_WRITE)) < 0)
+	/* made once, so that stack-region walks never race on this entry */
+	pml4[idx(VM_STACK_BASE, 3)] = (uintptr_t)stack_pdpt | PTE_P | PTE_W;
+	for (int i = 0; i < bi->nr_ram; i++) {
+		uint64_t b = bi->ram[i].base, e = b + bi->ram[i].size;
+		if (e > VM_STACK_BASE) /* pmem does not use it either */
+			e = VM_STACK_BASE;
+		if (e > b && (err = vm_map(b, e - b, VM_READ | VM_WRITE)) < 0)
 			return err;
+	}
 	uintptr_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
 	if ((err = vm_map(text, (uintptr_t)__text_end - text, VM_READ | VM_EXEC)) < 0 ||
 	    (err = vm_map(rodata, (uintptr_t)__rodata_end - rodata, VM_READ)) < 0 ||
@@ -180,50 +186,57 @@ int vm_init(const struct boot_info *bi)
 	return 0;
 }
 
-static struct kstack *kstacks;
-
-int kstack_alloc(struct kstack *ks, size_t size, const char *owner)
+/*
+ * Stack-region walks.  They can be interrupted by the page-fault handler,
+ * which walks (and fills) the same tables: a missing table is therefore
+ * installed with one compare-and-exchange, and the loser of a race gives
+ * its page back.  Tables are never freed while a stack they serve is live.
+ */
+uint64_t *vm_stack_pte(uintptr_t va, const struct vm_table_src *src)
 {
-	size_t pages = PAGE_ALIGN_UP(size) / PAGE_SIZE + 1;
-	char *p = pmem_alloc_pages(pages);
-	if (!p)
-		return -ENOMEM;
-	if (vm_unmap((uintptr_t)p, PAGE_SIZE) < 0) {
-		pmem_free_pages(p, pages);
-		return -ENOMEM;
+	uint64_t *table = pml4;
+	for (int l = 3; l > 0; l--) {
+		uint64_t *e = &table[idx(va, l)];
+		uint64_t v = __atomic_load_n(e, __ATOMIC_RELAXED);
+		if (!(v & PTE_P)) {
+			uint64_t *next = src ? src->alloc() : NULL;
+			if (!next)
+				return NULL;
+			uint64_t old = 0;
+			v = (uintptr_t)next | PTE_P | PTE_W;
+			if (!__atomic_compare_exchange_n(e, &old, v, 0, __ATOMIC_SEQ_CST,
+			                                 __ATOMIC_SEQ_CST)) {
+				src->release(next);
+				v = old;
+			}
+		}
+		table = (uint64_t *)(uintptr_t)(v & PTE_ADDR);
 	}
-	ks->base = p + PAGE_SIZE;
-	ks->size = (pages - 1) * PAGE_SIZE;
-	ks->owner = owner;
-	unsigned long f = irq_save();
-	ks->next = kstacks;
-	kstacks = ks;
-	irq_restore(f);
-	return 0;
+	return &table[idx(va, 0)];
 }
 
-void kstack_free(struct kstack *ks)
+size_t vm_stack_release(uintptr_t va)
 {
-	unsigned long f = irq_save();
-	struct kstack **pp = &kstacks;
-	while (*pp && *pp != ks)
-		pp = &(*pp)->next;
-	KASSERT(*pp == ks);
-	*pp = ks->next;
-	irq_restore(f);
-	char *guard = (char *)ks->base - PAGE_SIZE;
-	/* The guard page's table entry exists already, so remapping cannot fail. */
-	int err = vm_map((uintptr_t)guard, PAGE_SIZE, VM_READ | VM_WRITE);
-	KASSERT(err == 0);
-	pmem_free_pages(guard, ks->size / PAGE_SIZE + 1);
-}
-
-const struct kstack *kstack_find_guard(uintptr_t addr)
-{
-	for (const struct kstack *ks = kstacks; ks; ks = ks->next) {
-		uintptr_t guard = (uintptr_t)ks->base - PAGE_SIZE;
-		if (addr >= guard && addr < (uintptr_t)ks->base)
-			return ks;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[idx(va, 3)] & PTE_ADDR);
+	uint64_t pde = pdpt[idx(va, 2)];
+	if (!(pde & PTE_P))
+		return 0;
+	uint64_t *pd = (uint64_t *)(uintptr_t)(pde & PTE_ADDR), *e = &pd[idx(va, 1)];
+	if (!(*e & PTE_P))
+		return 0;
+	uint64_t *pt = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	size_t n = 0;
+	for (int i = 0; i < 512; i++) {
+		uint64_t pte = pt[i];
+		if (!(pte & PTE_P))
+			continue;
+		pt[i] = 0;
+		flush(va + (uintptr_t)i * PAGE_SIZE); /* before the page can be reused */
+		pmem_free_pages((void *)(uintptr_t)(pte & PTE_ADDR), 1);
+		n++;
 	}
-	return NULL;
+	*e = 0;
+	flush(va); /* invlpg also drops cached upper-level entries */
+	pmem_free_pages(pt, 1);
+	return n;
 }

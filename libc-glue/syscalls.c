@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <kernel/console.h>
+#include <kernel/init.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/status.h>
@@ -35,6 +36,7 @@ void _exit(int status)
 			status, TORO_STATUS_MAX_PROGRAM, TORO_STATUS_MAX_PROGRAM);
 		status = TORO_STATUS_MAX_PROGRAM;
 	}
+	kernel_exit_stats();
 	machine_exit(status);
 }
 

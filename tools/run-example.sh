@@ -10,6 +10,6 @@ build=${TORO_BUILD:-$root/build}
 "$root/tools/bootstrap.sh"
 mkdir -p "${TORO_DATA:-$PWD/data}"
 echo "run-example: Redis on 127.0.0.1:6379, data in ${TORO_DATA:-$PWD/data}"
-exec "$root/tools/toro-run" "$@" -m 256M -k toro.stack=1M --net user --fwd 6379 \
+exec "$root/tools/toro-run" "$@" -m 256M --net user --fwd 6379 \
 	--fs "${TORO_DATA:-$PWD/data}" -k fs=data:/data "$build/ports/redis-lite/redis.img" \
 	-- --protected-mode no --save "" --dir /data --appendonly yes

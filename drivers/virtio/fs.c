@@ -337,8 +337,13 @@ static int fs_probe(struct virtio_dev *vdev)
 	if (err < 0)
 		return err;       /* the core resets the device and frees its queues */
 	virtq_disable_cb(d->hiq); /* reaped when the next FORGET goes out */
+	/*
+	 * A chain's buffers may be split into up to VIRTQ_INDIRECT_MAX
+	 * segments (stack pages, see drivers/virtq.h and fs/virtiofs.c):
+	 * one indirect descriptor, or that many direct ones.
+	 */
 	unsigned per_req =
-	    virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 1 : 2 * VIRTIO_FS_MAX_BUFS;
+	    virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 1 : VIRTQ_INDIRECT_MAX;
 	ksem_init(&d->slots, (long)(virtq_size(d->rq) / per_req));
 	d->vdev = vdev;
 	vdev->priv = d;

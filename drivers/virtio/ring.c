@@ -174,38 +174,101 @@ static int chain_check(const struct virtq_buf *bufs, unsigned n, uint32_t *in_le
 	return 0;
 }
 
-static void desc_fill(struct virtq_desc *d, const struct virtq_buf *b, int more, uint16_t next)
+/*
+ * Buffers are kernel-virtual addresses.  Identity-mapped memory is its own
+ * guest-physical address, one descriptor per buffer as always; a buffer on
+ * a thread's stack (backed page by page, kernel/kstack.c) becomes one
+ * descriptor per physically contiguous run of its pages ("segments").
+ */
+
+/* The next segment of the buffer at addr: its length, and *pa; or -EFAULT/-ENOMEM. */
+static long seg_next(uint64_t addr, uint32_t left, uint64_t *pa)
 {
-	d->addr = b->addr;
-	d->len = b->len;
-	d->flags = (uint16_t)((b->flags & VIRTQ_BUF_WRITE ? VIRTQ_DESC_F_WRITE : 0) |
+	if (vm_is_identity((uintptr_t)addr, left)) {
+		*pa = addr;
+		return left;
+	}
+	long n = vm_virt_to_phys((uintptr_t)addr, left, pa);
+	if (n == 0 || n > (long)left)
+		return -EFAULT;
+	return n;
+}
+
+/*
+ * Counts the segments of the chain into *segs, translating (and backing)
+ * every page once; stops counting past `max`.  0 or -EFAULT/-ENOMEM.
+ */
+static int chain_segments(const struct virtq_buf *bufs, unsigned n, unsigned max, unsigned *segs)
+{
+	unsigned m = 0;
+	for (unsigned i = 0; i < n && m <= max; i++) {
+		uint64_t addr = bufs[i].addr, pa;
+		uint32_t left = bufs[i].len;
+		while (left && m <= max) {
+			long len = seg_next(addr, left, &pa);
+			if (len < 0)
+				return (int)len;
+			addr += (uint64_t)len;
+			left -= (uint32_t)len;
+			m++;
+		}
+	}
+	*segs = m;
+	return 0;
+}
+
+static void desc_fill(struct virtq_desc *d, uint64_t pa, uint32_t len, uint32_t flags, int more,
+                      uint16_t next)
+{
+	d->addr = pa;
+	d->len = len;
+	d->flags = (uint16_t)((flags & VIRTQ_BUF_WRITE ? VIRTQ_DESC_F_WRITE : 0) |
 	                      (more ? VIRTQ_DESC_F_NEXT : 0));
 	d->next = more ? next : 0;
 }
 
-/* One ring descriptor pointing at head's table of n descriptors (2.7.5.3). */
-static void add_indirect(struct virtq *vq, uint16_t head, const struct virtq_buf *bufs, unsigned n)
+/*
+ * Writes the m segments of the chain (counted by chain_segments()) into
+ * table[0..m) when table is set, else into ring descriptors taken from the
+ * free list in order.
+ */
+static void chain_fill(struct virtq *vq, struct virtq_desc *table, const struct virtq_buf *bufs,
+                       unsigned n, unsigned m)
+{
+	uint16_t d = vq->free_head;
+	unsigned k = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t addr = bufs[i].addr, pa = 0;
+		uint32_t left = bufs[i].len;
+		while (left && k < m) {
+			long len = seg_next(addr, left, &pa); /* as counted: pages stay */
+			if (len < 0)
+				len = left; /* cannot happen; keeps the chain well-formed */
+			struct virtq_desc *desc = table ? &table[k] : &vq->desc[d];
+			uint16_t next = table ? (uint16_t)(k + 1) : vq->slot[d].next;
+			k++;
+			desc_fill(desc, pa, (uint32_t)len, bufs[i].flags, k < m, next);
+			if (!table)
+				d = next;
+			addr += (uint64_t)len;
+			left -= (uint32_t)len;
+		}
+	}
+	if (!table)
+		vq->free_head = d;
+}
+
+/* One ring descriptor pointing at head's table of m descriptors (2.7.5.3). */
+static void add_indirect(struct virtq *vq, uint16_t head, const struct virtq_buf *bufs, unsigned n,
+                         unsigned m)
 {
 	struct virtq_desc *table = vq->indirect + (size_t)head * VIRTQ_INDIRECT_MAX;
-	for (unsigned i = 0; i < n; i++)
-		desc_fill(&table[i], &bufs[i], i + 1 < n, (uint16_t)(i + 1));
+	chain_fill(vq, table, bufs, n, m);
 	vq->desc[head].addr = (uintptr_t)table;
-	vq->desc[head].len = (uint32_t)(sizeof(*table) * n);
+	vq->desc[head].len = (uint32_t)(sizeof(*table) * m);
 	vq->desc[head].flags = VIRTQ_DESC_F_INDIRECT;
 	vq->desc[head].next = 0;
 	vq->free_head = vq->slot[head].next;
-}
-
-/* n ring descriptors taken from the free list in order. */
-static void add_direct(struct virtq *vq, const struct virtq_buf *bufs, unsigned n)
-{
-	uint16_t i = vq->free_head;
-	for (unsigned k = 0; k < n; k++) {
-		uint16_t next = vq->slot[i].next;
-		desc_fill(&vq->desc[i], &bufs[k], k + 1 < n, next);
-		i = next;
-	}
-	vq->free_head = i;
 }
 
 /* Puts head into the available ring and makes it visible. */
@@ -225,6 +288,7 @@ static void avail_publish(struct virtq *vq, uint16_t head)
 int virtq_add_chain(struct virtq *vq, const struct virtq_buf *bufs, unsigned n, void *cookie)
 {
 	uint32_t in_len;
+	unsigned m = 0;
 	if (vq->broken)
 		return -EIO;
 	if (!n || !cookie)
@@ -232,17 +296,20 @@ int virtq_add_chain(struct virtq *vq, const struct virtq_buf *bufs, unsigned n, 
 	int err = chain_check(bufs, n, &in_len);
 	if (err < 0)
 		return err;
-	int indirect = vq->indirect && n > 1 && n <= VIRTQ_INDIRECT_MAX;
-	if (!indirect && n > vq->size)
+	unsigned max = vq->size > VIRTQ_INDIRECT_MAX ? vq->size : VIRTQ_INDIRECT_MAX;
+	if ((err = chain_segments(bufs, n, max, &m)) < 0)
+		return err;
+	int indirect = vq->indirect && m > 1 && m <= VIRTQ_INDIRECT_MAX;
+	if (!indirect && m > vq->size)
 		return -EINVAL; /* would never fit */
-	unsigned need = indirect ? 1 : n;
+	unsigned need = indirect ? 1 : m;
 	if (need > vq->num_free)
 		return -ENOSPC;
 	uint16_t head = vq->free_head;
 	if (indirect)
-		add_indirect(vq, head, bufs, n);
+		add_indirect(vq, head, bufs, n, m);
 	else
-		add_direct(vq, bufs, n);
+		chain_fill(vq, NULL, bufs, n, m);
 	vq->num_free = (uint16_t)(vq->num_free - need);
 	vq->slot[head].cookie = cookie;
 	vq->slot[head].in_len = in_len;

@@ -43,8 +43,8 @@ fi
 # uname_S=Toro: the Makefile's generic branch (not its Linux jemalloc
 # default); -rdynamic and -ldl/-lrt it adds are accepted by the toolchain.
 # -fstack-clash-protection: lzf_compress() has a 512 KiB frame, larger than
-# the main stack's default; probing each page makes an overflow stop at the
-# guard page instead of landing in another thread's memory.
+# a stack's guard pages; probing each page makes an overflow stop at the
+# guard instead of landing in another thread's memory.
 # The image always relinks: the toro libraries may have changed.
 rm -f "$out/redis/src/redis-server"
 # Redis's mkreleasehdr.sh asks git for a commit: without a ceiling it would

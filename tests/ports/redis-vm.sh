@@ -28,7 +28,7 @@ redis_vm_start() {
 		net=(--net "tap=$netns_tap" "${netns_kopts[@]}")
 		inns=(ip netns exec "$netns")
 	fi
-	setsid "${inns[@]}" "$toro_run" "$img" -m 256M -k toro.stack=1M "${net[@]}" \
+	setsid "${inns[@]}" "$toro_run" "$img" -m 256M "${net[@]}" \
 		--timeout 900 "${vm_extra[@]}" -- --port 6379 --protected-mode no "$@" >>"$log" 2>&1 &
 	vm=$!
 	if [[ ${redis_vm_net:-user} == tap ]]; then

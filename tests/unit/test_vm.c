@@ -3,6 +3,7 @@
  * handing out the page-table pages.  The tables are checked by walking them
  * from the CR3 value the cpu.h shim recorded.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -175,37 +176,101 @@ static void test_mmio(void)
 	CHECK_EQ(bad_upper, 0);
 }
 
+/* A stack-region page that is mapped read-write, never executable, to RAM. */
+static int backed(uintptr_t va)
+{
+	int l = -1;
+	uint64_t e = leaf(va, &l);
+	uint64_t pa = e & PTE_ADDR;
+	return e && l == 0 && (e & (PTE_W | PTE_NX)) == (PTE_W | PTE_NX) && pa >= RAM &&
+	       pa < RAM_END && vm_is_mapped(va);
+}
+
+#define PF_WRITE   0x2
+#define PF_PRESENT 0x1
+
 static void test_kstack(void)
 {
 	struct kstack warm, a, b;
-	/* the first stack may split a large page; after that, the count is exact */
-	CHECK_EQ(kstack_alloc(&warm, PAGE_SIZE, "warm"), 0);
+	/* the first stack makes the region's directory and fills the fault reserve */
+	CHECK_EQ(kstack_alloc(&warm, PAGE_SIZE, PAGE_SIZE, "warm"), 0);
 	kstack_free(&warm);
 	size_t start = pmem_free_bytes();
-	CHECK_EQ(kstack_alloc(&a, 16 * 1024 + 1, "a"), 0);
-	CHECK_EQ(kstack_alloc(&b, 8 * 1024, "b"), 0);
+	CHECK_EQ(kstack_committed_pages(), 0);
+	CHECK_EQ(kstack_alloc(&a, 16 * 1024 + 1, 2 * PAGE_SIZE, "a"), 0);
+	CHECK_EQ(kstack_alloc(&b, 64 << 20, PAGE_SIZE, "b"), 0); /* more than the fake RAM */
 	CHECK_EQ(a.size, 20 * 1024);
-	CHECK_EQ(b.size, 8 * 1024);
-	CHECK(((uintptr_t)a.base & (PAGE_SIZE - 1)) == 0);
+	CHECK_EQ(b.size, 64 << 20);
 	CHECK_STR(a.owner, "a");
-	uintptr_t ga = (uintptr_t)a.base - PAGE_SIZE, gb = (uintptr_t)b.base - PAGE_SIZE;
-	CHECK(unmapped(ga) && unmapped(gb));
-	CHECK(mapped_as((uintptr_t)a.base, 0, RW));
-	CHECK(mapped_as((uintptr_t)a.base + a.size - 1, 0, RW));
-	memset(a.base, 1, a.size); /* usable */
-	CHECK(kstack_find_guard(ga) == &a);
-	CHECK(kstack_find_guard(ga + PAGE_SIZE - 1) == &a);
-	CHECK(kstack_find_guard(gb + 8) == &b);
+	uintptr_t ta = (uintptr_t)a.base + a.size, tb = (uintptr_t)b.base + b.size;
+	CHECK(a.resv >= VM_STACK_BASE && (a.resv & (LARGE - 1)) == 0);
+	CHECK_EQ(a.resv + a.resv_size, ta);
+	CHECK((uintptr_t)a.base - a.resv >= (64 << 10));
+	CHECK_EQ(b.resv, a.resv + a.resv_size); /* first fit, right above a */
+	/* only the top is backed */
+	CHECK(backed(ta - PAGE_SIZE) && backed(ta - 2 * PAGE_SIZE));
+	CHECK(unmapped(ta - 3 * PAGE_SIZE) && unmapped((uintptr_t)a.base));
+	CHECK(backed(tb - PAGE_SIZE) && unmapped(tb - 2 * PAGE_SIZE));
+	CHECK(unmapped(a.resv) && unmapped((uintptr_t)a.base - 1));
+	CHECK_EQ(kstack_committed_pages(), 3);
+	/* data pages plus one page table each */
+	CHECK_EQ(pmem_free_bytes(), start - 3 * PAGE_SIZE - 2 * PAGE_SIZE);
+	CHECK(kstack_find_guard(a.resv) == &a);
+	CHECK(kstack_find_guard((uintptr_t)a.base - 1) == &a);
+	CHECK(kstack_find_guard((uintptr_t)b.base - 8) == &b);
 	CHECK(kstack_find_guard((uintptr_t)a.base) == NULL);
-	CHECK(kstack_find_guard(ga - 1) == NULL); /* the top of b's stack */
-	CHECK_EQ(pmem_free_bytes(), start - 6 * PAGE_SIZE - 3 * PAGE_SIZE);
+	CHECK(kstack_find_guard(ta - 1) == NULL);
+
+	/* first touch: backed from the reserve, which is refilled at once */
+	CHECK_EQ(kstack_fault((uintptr_t)a.base + 8, PF_WRITE), 0);
+	CHECK(backed((uintptr_t)a.base));
+	CHECK_EQ(pmem_free_bytes(), start - 4 * PAGE_SIZE - 2 * PAGE_SIZE);
+	/* a deep touch of b's big stack needs a new page table too */
+	CHECK_EQ(kstack_fault((uintptr_t)b.base + 5, 0), 0);
+	CHECK(backed((uintptr_t)b.base));
+	CHECK_EQ(pmem_free_bytes(), start - 5 * PAGE_SIZE - 3 * PAGE_SIZE);
+	/* not ours to back: guard pages, protection faults, other addresses */
+	CHECK_EQ(kstack_fault((uintptr_t)a.base - 1, PF_WRITE), -EFAULT);
+	CHECK_EQ(kstack_fault((uintptr_t)a.base, PF_WRITE | PF_PRESENT), -EFAULT);
+	CHECK_EQ(kstack_fault(RAM + PAGE_SIZE, PF_WRITE), -EFAULT);
+	CHECK_EQ(kstack_fault(VM_STACK_END - 8, PF_WRITE), -EFAULT);
+	CHECK_EQ(kstack_committed_pages(), 5);
+
+	/* for a device: identity memory as is; stack pages backed, top first */
+	uint64_t pa = 0;
+	CHECK_EQ(vm_virt_to_phys(RAM + 5, 100, &pa), 100);
+	CHECK_EQ(pa, RAM + 5);
+	uintptr_t buf = tb - 4 * PAGE_SIZE + 16; /* 3 untouched pages, then the backed top */
+	long n = vm_virt_to_phys(buf, 3 * PAGE_SIZE, &pa);
+	CHECK(n >= (long)(PAGE_SIZE - 16) && n <= (long)(3 * PAGE_SIZE));
+	CHECK(backed(buf) && backed(buf + PAGE_SIZE) && backed(buf + 2 * PAGE_SIZE));
+	CHECK_EQ(kstack_committed_pages(), 8);
+	int l;
+	CHECK_EQ(pa, (leaf(buf, &l) & PTE_ADDR) + 16);
+	long total = 0;
+	for (uintptr_t p = buf; total < (long)(3 * PAGE_SIZE); total += n, p += (uintptr_t)n) {
+		n = vm_virt_to_phys(p, 3 * PAGE_SIZE - (size_t)total, &pa);
+		CHECK(n > 0);
+		if (n <= 0)
+			break;
+		CHECK_EQ(pa, (leaf(p, &l) & PTE_ADDR) + (p & (PAGE_SIZE - 1)));
+	}
+	CHECK_EQ(kstack_committed_pages(), 8);
+	CHECK_EQ(vm_virt_to_phys((uintptr_t)a.base - 8, 16, &pa), -EFAULT); /* the guard */
+	CHECK_EQ(vm_virt_to_phys(ta - 8, 16, &pa), -EFAULT);                /* past the top */
+
 	kstack_free(&a);
-	CHECK(mapped_as(ga, 0, RW));
-	CHECK(kstack_find_guard(ga) == NULL);
-	CHECK(kstack_find_guard(gb) == &b);
+	CHECK(kstack_find_guard(a.resv) == NULL);
+	CHECK(unmapped(ta - PAGE_SIZE));
+	CHECK(kstack_find_guard((uintptr_t)b.base - 1) == &b);
 	kstack_free(&b);
-	CHECK(mapped_as(gb, 0, RW));
-	CHECK(kstack_find_guard(gb) == NULL);
+	CHECK(unmapped(tb - PAGE_SIZE));
+	CHECK_EQ(kstack_committed_pages(), 0);
+	CHECK_EQ(pmem_free_bytes(), start);
+	/* the addresses are reused */
+	CHECK_EQ(kstack_alloc(&b, 8 * 1024, PAGE_SIZE, "again"), 0);
+	CHECK_EQ(b.resv, a.resv);
+	kstack_free(&b);
 	CHECK_EQ(pmem_free_bytes(), start);
 }
 

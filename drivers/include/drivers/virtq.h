@@ -15,8 +15,12 @@
  *   while (virtq_get_used(vq, &cookie, &len) == 0)
  *           complete(cookie, len);    // len: bytes the device wrote
  *
- * Addresses are guest-physical; RAM is identity-mapped, so a pointer cast to
- * uintptr_t is its address.  The functions do not lock: callers serialize
+ * Addresses are kernel-virtual (a pointer cast to uintptr_t); the ring gives
+ * the device guest-physical ones.  Identity-mapped memory (RAM, the heap)
+ * takes one descriptor per buffer; a buffer on a thread's stack, whose pages
+ * are backed one by one (kernel/kstack.c), takes one per physically
+ * contiguous run of pages, so a chain can need more descriptors than it has
+ * buffers.  The functions do not lock: callers serialize
  * every call on one queue, e.g. with irq_save() when the queue's callback
  * (interrupt context) also touches it.
  *
@@ -33,7 +37,7 @@ struct virtq;
 
 /* One buffer of a chain. */
 struct virtq_buf {
-	uint64_t addr;  /* guest-physical address */
+	uint64_t addr;  /* kernel-virtual address (translated by the ring) */
 	uint32_t len;   /* bytes, not 0 */
 	uint32_t flags; /* VIRTQ_BUF_WRITE if the device writes it */
 };
@@ -50,8 +54,10 @@ typedef void (*virtq_callback_fn)(struct virtq *vq, void *arg);
  * Makes a chain of n buffers available to the device: device-readable ones
  * first, then device-writable ones.  cookie (not NULL) comes back from
  * virtq_get_used().  Returns 0, -EINVAL (n is 0, cookie is NULL, a length is
- * 0 or the order is wrong), -ENOSPC (not enough free descriptors) or -EIO
- * (the queue is broken).
+ * 0, the order is wrong, or the chain's segments could never fit the ring),
+ * -ENOSPC (not enough free descriptors), -EFAULT (a buffer is neither
+ * identity-mapped nor in a live stack), -ENOMEM (no page to back a stack
+ * buffer with) or -EIO (the queue is broken).  Nothing changes on an error.
  */
 int virtq_add_chain(struct virtq *vq, const struct virtq_buf *bufs, unsigned n, void *cookie);
 

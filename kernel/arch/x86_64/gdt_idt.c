@@ -1,6 +1,10 @@
 /*
  * GDT, TSS and IDT.  #PF, #DF, #NMI and #MC run on their own stacks (IST) so
- * that a stack overflow into a guard page can still be reported.
+ * that a stack overflow into a guard page can still be reported, and so that
+ * #PF can back a thread's untouched stack page (kernel/kstack.c).  Device
+ * interrupts arrive on a third one and move to the thread's stack in isr.S:
+ * the CPU has acknowledged the interrupt before it pushes its frame, so a
+ * page fault on that push would lose it.
  */
 #include <stdint.h>
 #include <string.h>
@@ -12,7 +16,7 @@
 
 #define IST_FAULT  1 /* #PF, #DF */
 #define IST_NMI_MC 2
-#define IST_SIZE   8192
+#define IST_SIZE   8192 /* IST_IRQ (trap.h) uses the third, for a few words only */
 
 struct tss {
 	uint32_t reserved0;
@@ -48,7 +52,7 @@ static uint64_t gdt[5] = {
 };
 static struct tss tss;
 static struct idt_entry idt[256];
-static uint8_t ist_stacks[2][IST_SIZE] __attribute__((aligned(16)));
+static uint8_t ist_stacks[3][IST_SIZE] __attribute__((aligned(16)));
 
 extern const uint64_t isr_table[32];
 void irq_install_stubs(void);
@@ -58,6 +62,7 @@ static void tss_install(void)
 	uint64_t base = (uintptr_t)&tss, limit = sizeof(tss) - 1;
 	tss.ist[IST_FAULT - 1] = (uintptr_t)&ist_stacks[0][IST_SIZE];
 	tss.ist[IST_NMI_MC - 1] = (uintptr_t)&ist_stacks[1][IST_SIZE];
+	tss.ist[TRAP_IST_IRQ - 1] = (uintptr_t)&ist_stacks[2][IST_SIZE];
 	tss.iomap_base = sizeof(tss);
 	gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
 		 (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);

@@ -3,6 +3,8 @@
  * not, then the vector, then all general registers, building a struct
  * trap_frame (kernel/include/kernel/trap.h) for trap_dispatch().
  */
+#include "boot_defs.h"
+
 	.section .text
 	.code64
 
@@ -66,9 +68,35 @@ irq_stubs:
 	.balign 16
 	pushq $0
 	pushq $vec
-	jmp isr_common
+	jmp irq_common
 	.set vec, vec + 1
 	.endr
+
+/*
+ * Device interrupts arrive on the IST_IRQ stack (gdt_idt.c): the thread's
+ * stack may end at an untouched page, and a page fault while the CPU pushes
+ * the frame would lose the interrupt, which it has already acknowledged.
+ * With the interrupt in hand, rebuild the frame where the CPU would have put
+ * it (below the interrupted rsp, 16-byte aligned) and carry on there: a
+ * fault on these pushes is an ordinary stack fault (#PF has its own IST).
+ * Interrupts stay off, so nothing else uses the IST_IRQ stack meanwhile.
+ */
+irq_common:
+	pushq %rcx
+	movl $BOOT_DS, %ecx	/* the IST switch loaded a null SS; keep threads on ours */
+	movl %ecx, %ss
+	movq %rsp, %rcx		/* 0 rcx, 8 vector, 16 error, 24 rip, 32 cs, 40 rflags, 48 rsp, 56 ss */
+	movq 48(%rcx), %rsp
+	andq $-16, %rsp
+	pushq 56(%rcx)
+	pushq 48(%rcx)
+	pushq 40(%rcx)
+	pushq 32(%rcx)
+	pushq 24(%rcx)
+	pushq 16(%rcx)
+	pushq 8(%rcx)
+	movq (%rcx), %rcx
+	jmp isr_common
 
 isr_common:
 	pushq %rax

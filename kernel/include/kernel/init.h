@@ -21,4 +21,7 @@ struct toro_initcall {
 	static const struct toro_initcall __toro_initcall_##fn_                                    \
 	    __attribute__((used, section("toro_initcalls"), aligned(8))) = {#fn_, fn_}
 
+/* With toro.bootstats: prints memory figures (free, stack pages) at exit. */
+void kernel_exit_stats(void);
+
 #endif

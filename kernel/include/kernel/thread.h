@@ -3,8 +3,10 @@
  *
  * Preemptive, priority-based: the highest-priority runnable thread runs;
  * threads of equal priority share the CPU round-robin in time slices of
- * SCHED_SLICE_NS.  Each thread has its own stack with an unmapped guard page
- * below it, its own FPU/SSE state and its own TLS block (FS base).
+ * SCHED_SLICE_NS.  Each thread has its own stack with unmapped guard pages
+ * below it (backed page by page on first touch, so a large stack costs only
+ * what is used: kernel/kstack.c), its own FPU/SSE state and its own TLS
+ * block (FS base).
  *
  * Usage:
  *   struct thread *t;

@@ -12,6 +12,9 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
+/* The IST slot of device-interrupt vectors (see isr.S irq_common). */
+#define TRAP_IST_IRQ 3
+
 /* Loads the GDT, TSS (with the fault stack) and the IDT. */
 void trap_init(void);
 /* Called from isr.S. */
