@@ -4,7 +4,7 @@
 # settings: microvm, TCG, 1 vCPU, the same -m, the same network (NET: a tap
 # in a private network namespace by default, or user for QEMU's user network
 # with hostfwd on 127.0.0.1), and the same nginx.conf (one process, epoll, access_log off,
-# sendfile off: nginx's default, Toro has none).  Figures only, never
+# sendfile on, as in Debian's default nginx.conf).  Figures only, never
 # pass/fail.
 #
 #   bench/nginx.sh [--quick]
@@ -66,6 +66,7 @@ http {
     include mime.types;
     default_type application/octet-stream;
     access_log off;
+    sendfile on;
     keepalive_timeout 65;
     keepalive_requests 10000;
 

@@ -195,3 +195,64 @@ int fdatasync(int fd)
 {
 	return fsync(fd);
 }
+
+/*
+ * Linux's sendfile(): count bytes of in_fd, from *offset (which is then
+ * advanced) or from its file position (likewise), written to out_fd.
+ * Chunks go through a buffer on the caller's stack, so a server sending
+ * files holds no buffers of its own for them (nginx with "sendfile on").  A
+ * chunk is read only after the previous one was written whole: a
+ * non-blocking socket that takes part of one ends the call, and the bytes it
+ * took are what the call returns.
+ */
+#define SENDFILE_CHUNK 16384
+
+static ssize_t sendfile_chunks(struct file *out, struct file *in, off_t pos, size_t count)
+{
+	char buf[SENDFILE_CHUNK];
+	size_t done = 0;
+	while (done < count) {
+		size_t want = count - done < sizeof(buf) ? count - done : sizeof(buf);
+		ssize_t got = in->ops->pread(in, buf, want, pos + (off_t)done);
+		if (got <= 0)
+			return done ? (ssize_t)done : got; /* end of file, or its error */
+		ssize_t put = out->ops->write(out, buf, (size_t)got);
+		if (put <= 0)
+			return done ? (ssize_t)done : put;
+		done += (size_t)put;
+		if (put < got)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	struct file *out = file_of(out_fd), *in = file_of(in_fd);
+	ssize_t r;
+	off_t pos = 0;
+	if (!out || !in)
+		r = -EBADF;
+	else if (!can_read(in) || !can_write(out) || !out->ops->write)
+		r = -EBADF;
+	else if (!in->ops->pread || (out->flags & O_APPEND))
+		r = -EINVAL; /* as Linux: in_fd must be a file that can be read at an offset */
+	else if (offset && *offset < 0)
+		r = -EINVAL;
+	else if (!offset && (pos = in->ops->lseek ? in->ops->lseek(in, 0, SEEK_CUR) : -ESPIPE) < 0)
+		r = pos;
+	else {
+		if (offset)
+			pos = *offset;
+		r = sendfile_chunks(out, in, pos, count < 0x7ffff000 ? count : 0x7ffff000);
+		if (r > 0 && offset)
+			*offset = pos + r;
+		else if (r > 0)
+			in->ops->lseek(in, pos + r, SEEK_SET);
+	}
+	if (out)
+		file_put(out);
+	if (in)
+		file_put(in);
+	return glue_ret(r);
+}

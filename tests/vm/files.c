@@ -2,7 +2,7 @@
  * The POSIX file API on one directory tree: files, append, truncate,
  * rename (and renameat2's flags), unlink, directories, readdir, symlinks,
  * hard links, *at calls, the current directory, times and modes, mmap,
- * stdio, and the errno of each error case.  argv[1] is the directory to
+ * sendfile, stdio, and the errno of each error case.  argv[1] is the directory to
  * work in (created; default /tmp/files): the ramfs root, or a virtio-fs
  * mount.  At the end it leaves BASE/keep for a host-side check
  * (tests/vm/files-host-check.sh).
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/time.h>
@@ -439,6 +440,93 @@ static void test_mmap(void)
 	close(fd);
 }
 
+/* Byte i of the sendfile test's file. */
+static char sf_byte(size_t i)
+{
+	return (char)(i * 7 + i / 251);
+}
+
+static int sf_check(const char *buf, size_t from, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != sf_byte(from + i))
+			return 0;
+	return 1;
+}
+
+/* Reads exactly n bytes from a pipe into buf. */
+static int read_all(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r <= 0)
+			return 0;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+static void test_sendfile(void)
+{
+	enum { SIZE = 100000 }; /* more than a pipe holds, not a multiple of a chunk */
+	static char data[SIZE], back[SIZE];
+	for (size_t i = 0; i < SIZE; i++)
+		data[i] = sf_byte(i);
+	int in = open(P("sf.bin"), O_RDWR | O_CREAT | O_TRUNC, 0644), p[2];
+	CHECK("sendfile-setup", 119,
+	      in >= 0 && write(in, data, SIZE) == SIZE && pipe(p) == 0 &&
+	          lseek(in, 1000, SEEK_SET) == 1000);
+	/* With an offset: from there, *offset advanced, the file position untouched. */
+	off_t off = 5;
+	ssize_t n = sendfile(p[1], in, &off, 30000);
+	CHECK("sendfile-offset", 120,
+	      n == 30000 && off == 30005 && lseek(in, 0, SEEK_CUR) == 1000 &&
+	          read_all(p[0], back, 30000) && sf_check(back, 5, 30000));
+	/* Without: from the file position, which moves. */
+	n = sendfile(p[1], in, NULL, 20000);
+	CHECK("sendfile-position", 121,
+	      n == 20000 && lseek(in, 0, SEEK_CUR) == 21000 && read_all(p[0], back, 20000) &&
+	          sf_check(back, 1000, 20000));
+	/* Past the end: what is there, then 0. */
+	off = SIZE - 10;
+	n = sendfile(p[1], in, &off, 1000);
+	ssize_t end = sendfile(p[1], in, &off, 1000);
+	CHECK("sendfile-eof", 122,
+	      n == 10 && end == 0 && off == SIZE && read_all(p[0], back, 10) &&
+	          sf_check(back, SIZE - 10, 10));
+	/* A non-blocking pipe takes what fits, then EAGAIN; nothing is lost. */
+	int fl = fcntl(p[1], F_GETFL);
+	CHECK("sendfile-nonblock-setup", 123, fl >= 0 && fcntl(p[1], F_SETFL, fl | O_NONBLOCK) == 0);
+	off = 0;
+	n = sendfile(p[1], in, &off, SIZE);
+	errno = 0;
+	ssize_t again = sendfile(p[1], in, &off, SIZE);
+	CHECK("sendfile-partial", 124,
+	      n > 0 && n < SIZE && off == n && again == -1 && errno == EAGAIN &&
+	          read_all(p[0], back, (size_t)n) && sf_check(back, 0, (size_t)n));
+	off_t from = off;
+	n = sendfile(p[1], in, &off, SIZE);
+	CHECK("sendfile-rest", 125,
+	      n > 0 && off == from + n && read_all(p[0], back, (size_t)n) &&
+	          sf_check(back, (size_t)from, (size_t)n));
+	/* Errors: bad descriptors, a pipe as the source, a negative offset. */
+	off = -1;
+	int wo = open(P("sf.bin"), O_WRONLY);
+	CHECK("sendfile-errors", 126,
+	      ERRNO_IS(sendfile(p[1], -1, NULL, 1), EBADF) &&
+	          ERRNO_IS(sendfile(99, in, NULL, 1), EBADF) &&
+	          ERRNO_IS(sendfile(p[1], wo, NULL, 1), EBADF) &&
+	          ERRNO_IS(sendfile(p[0], in, NULL, 1), EBADF) &&
+	          ERRNO_IS(sendfile(p[1], p[0], NULL, 1), EINVAL) &&
+	          ERRNO_IS(sendfile(p[1], in, &off, 1), EINVAL) && sendfile(p[1], in, NULL, 0) == 0);
+	close(wo);
+	close(p[0]);
+	close(p[1]);
+	close(in);
+	CHECK("sendfile-cleanup", 127, unlink(P("sf.bin")) == 0);
+}
+
 static void test_stdio(void)
 {
 	FILE *f = fopen(P("stdio.txt"), "w");
@@ -508,6 +596,7 @@ int main(int argc, char **argv)
 	test_at();
 	test_attrs();
 	test_mmap();
+	test_sendfile();
 	test_stdio();
 	leave_for_host();
 	return vmtest_success();
