@@ -184,9 +184,8 @@ if ((linux_ok)); then
 	R[linux.mem]=$(smallest linux 64M 96M 128M 192M 256M)
 fi
 
-strip -o "$out/nginx.stripped.img" "$img"
 tsize=$(($(stat -c %s "$img") + $(stat -c %s "$out/initrd.cpio")))
-ssize=$(($(stat -c %s "$out/nginx.stripped.img") + $(stat -c %s "$out/initrd.cpio")))
+ssize=$(($(stat -c %s "${img%.img}.elf") + $(stat -c %s "$out/initrd.cpio")))
 lsize=n/a
 ((linux_ok)) && lsize=$(($(stat -c %s "$lvm/vmlinuz") + $(stat -c %s "$lvm/initramfs.cpio.gz")))
 memnum() { [[ $1 =~ ^[0-9]+M$ ]] && echo "${1%M}" || echo 0; }
@@ -202,8 +201,8 @@ row "1 MiB file: req/s (median)" "$(v toro.rb)" "$(v linux.rb)"
 row "1 MiB file: p50 latency, ms (median)" "$(v toro.mb)" "$(v linux.mb)"
 row "1 MiB file: p99 latency, ms (median)" "$(v toro.lb)" "$(v linux.lb)"
 row "boot to first HTTP 200, ms (median)" "$(v toro.boot)" "$(v linux.boot)"
-row "image bytes (toro: as built, + initrd)" "$tsize" "$lsize"
-row "image bytes (toro: stripped, + initrd)" "$ssize" "$lsize"
+row "image bytes (toro: as booted, + initrd)" "$tsize" "$lsize"
+row "image bytes (toro: unpacked ELF, + initrd)" "$ssize" "$lsize"
 printf '%-46s %14s %14s %11s\n' "smallest -m serving wrk on both files" "$(v toro.mem)" "$(v linux.mem)" \
 	"$(ratio "$(memnum "$(v linux.mem)")" "$(memnum "$(v toro.mem)")")"
 row "host RSS of QEMU after the load, MiB" "$(mib "$(v toro.rss)")" "$(mib "$(v linux.rss)")"

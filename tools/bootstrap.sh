@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TORO_BUILD:-$root/build}
 
 # Debian packages the build, the tests and the examples use.
-packages=(gcc binutils make cmake ninja-build qemu-system-x86 newlib-source
+packages=(gcc binutils make cmake ninja-build qemu-system-x86 newlib-source lz4
 	  ca-certificates xz-utils cpio redis-tools python3 curl wrk
 	  iproute2)
 

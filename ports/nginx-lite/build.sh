@@ -11,7 +11,8 @@
 # OUT_DIR/nginx        a copy with patches/NNNN-*.patch applied, configured;
 #                      made afresh when a patch, the configure options or a
 #                      libc-glue header changes
-# OUT_DIR/nginx.img    objs/nginx without debug sections
+# OUT_DIR/nginx.elf    objs/nginx without debug sections (bootable)
+# OUT_DIR/nginx.img    the same, self-unpacking (tools/toro-pack): what ships
 # OUT_DIR/initrd.cpio  /etc/nginx/{nginx.conf,mime.types}, /www/index.html
 set -euo pipefail
 
@@ -90,7 +91,8 @@ rm -f "$out/nginx/objs/nginx"
 make -C "$out/nginx" -f objs/Makefile -j"$(nproc)" CC="$cc" LINK="$cc" \
 	>"$out/make.log" 2>&1 ||
 	{ tail -n 40 "$out/make.log" >&2; echo "nginx-lite: make failed (log: $out/make.log)" >&2; exit 1; }
-strip --strip-debug -o "$out/nginx.img" "$out/nginx/objs/nginx"
+strip --strip-debug -o "$out/nginx.elf" "$out/nginx/objs/nginx"
+"$root/tools/toro-pack" "$out/nginx.elf" "$out/nginx.img" >/dev/null
 
 # The initrd: configuration, MIME types and the default site.
 tree=$(mktemp -d "${TMPDIR:-/tmp}/nginx-lite-initrd.XXXXXX")

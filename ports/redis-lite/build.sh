@@ -7,7 +7,8 @@
 # OUT_DIR/debian   the unpacked Debian tree (fetched once, cached)
 # OUT_DIR/redis    a copy with patches/NNNN-*.patch applied; made afresh
 #                  when a patch or a libc-glue header changes
-# OUT_DIR/redis.img  src/redis-server without debug sections
+# OUT_DIR/redis.elf  src/redis-server without debug sections (bootable)
+# OUT_DIR/redis.img  the same, self-unpacking (tools/toro-pack): what ships
 set -euo pipefail
 
 root=$1
@@ -54,5 +55,6 @@ make -C "$out/redis/src" -j"$(nproc)" redis-server \
 	CC="$cc" AR=ar uname_S=Toro MALLOC=libc USE_SYSTEMD=no BUILD_TLS=no \
 	OPTIMIZATION=-O2 CFLAGS=-fstack-clash-protection V="${VERBOSE:-}" >"$out/make.log" 2>&1 ||
 	{ tail -n 40 "$out/make.log" >&2; echo "redis-lite: make failed (log: $out/make.log)" >&2; exit 1; }
-strip --strip-debug -o "$out/redis.img" "$out/redis/src/redis-server"
-echo "redis-lite: $out/redis.img ($(stat -c %s "$out/redis.img") bytes)"
+strip --strip-debug -o "$out/redis.elf" "$out/redis/src/redis-server"
+"$root/tools/toro-pack" "$out/redis.elf" "$out/redis.img" >/dev/null
+echo "redis-lite: $out/redis.img ($(stat -c %s "$out/redis.img") bytes; unpacked $out/redis.elf, $(stat -c %s "$out/redis.elf"))"
