@@ -281,14 +281,19 @@ static void vnetif_wake(void *arg)
 
 /* ---- transmit --------------------------------------------------------------------- */
 
-/* The chain's non-empty pieces as segments; their number, or -1 if too many. */
+/* The chain's non-empty pieces as segments; their number, or -1 if they must be copied. */
 static int tx_segs(struct pbuf *p, struct vnet_seg *segs)
 {
 	int n = 0;
 	for (struct pbuf *q = p; q; q = q->next) {
 		if (!q->len)
 			continue;
-		if (n == VNET_TX_SEGS_MAX)
+		/*
+		 * PBUF_REF memory is only lent for the call: a UDP sendto()
+		 * refers to the caller's buffer, which may change as soon as
+		 * it returns, before the device has read it.  Copy those.
+		 */
+		if (n == VNET_TX_SEGS_MAX || PBUF_NEEDS_COPY(q))
 			return -1;
 		segs[n].data = q->payload;
 		segs[n++].len = q->len;

@@ -5,7 +5,9 @@
   echo_clients.py test --tcp P --udp P [--clients 64] [--bytes 1048576]
                        [--short 1000] [--deadline S]
       1. waits until the server echoes (one TCP connection that counts);
-      2. UDP echo: 64 datagrams of 1..1400 bytes, byte-exact;
+      2. UDP echo: 64 datagrams of 1..1400 bytes, byte-exact; then a burst
+         of 200 datagrams the server sends from one buffer it rewrites
+         after each send, each checked as sent;
       3. --clients concurrent connections, --bytes each, byte-exact
          (random data, 64 KiB blocks in lock-step);
       4. 100 short connections in sequence (connect, 16 bytes, echo, close),
@@ -83,6 +85,29 @@ def udp_echo(port, count=64):
                 raise IOError("udp datagram %d: no echo in 3 tries" % i)
 
 
+def udp_burst(port):
+    """echo_server.c's udp_burst(): 200 datagrams sent from one buffer that
+    the server rewrites after each call; each must arrive as it was sent.
+    UDP may drop some, but none may be mixed up and most must arrive."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        u.settimeout(1)
+        u.sendto(b"echo-server: burst", (HOST, port))
+        seen = set()
+        while True:
+            try:
+                got, _ = u.recvfrom(2048)
+            except socket.timeout:
+                break
+            seq = int(got[:4])
+            if len(got) != 1000 or got[4:] != bytes([65 + seq % 26]) * 996:
+                raise IOError("udp burst datagram %d was changed after it was sent" % seq)
+            seen.add(seq)
+        if len(seen) < 100:
+            raise IOError("udp burst: only %d of 200 datagrams arrived" % len(seen))
+        return len(seen)
+
+
 def heap_noted(port, deadline):
     """Stay quiet until echo_server.c has taken its heap snapshot, which it
     does after 300 ms without events; asked over UDP (HEAP_QUESTION)."""
@@ -156,6 +181,7 @@ def run_test(a):
     wait_ready(a.tcp, deadline)
     t1 = time.time()
     udp_echo(a.udp)
+    burst = udp_burst(a.udp)
     t2 = time.time()
     concurrent(a.tcp, a.clients, a.bytes)
     short(a.tcp, WARMUP)  # to the heap's plateau (receive buffers kept for reuse)
@@ -163,8 +189,9 @@ def run_test(a):
     t3 = time.time()
     short(a.tcp, a.short)
     t4 = time.time()
-    log("echo-clients: ok: ready %.1fs, udp 64 datagrams %.1fs, %d x %d bytes concurrent %.1fs, "
-        "%d short connections %.1fs" % (t1 - t0, t2 - t1, a.clients, a.bytes, t3 - t2, a.short, t4 - t3))
+    log("echo-clients: ok: ready %.1fs, udp 64 datagrams + burst (%d of 200) %.1fs, "
+        "%d x %d bytes concurrent %.1fs, %d short connections %.1fs"
+        % (t1 - t0, burst, t2 - t1, a.clients, a.bytes, t3 - t2, a.short, t4 - t3))
 
 
 def rr_client(port, size, stop_at, counts, idx, errors, opening):

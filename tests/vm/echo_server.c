@@ -120,6 +120,27 @@ static void idle_snapshot(int open_now)
 
 /* ---- UDP echo: one thread in every mode ------------------------------------ */
 
+/* Asked by echo_clients.py: BURST_COUNT datagrams back, as fast as possible. */
+#define BURST_QUESTION "echo-server: burst"
+#define BURST_COUNT    200
+
+/*
+ * Every datagram from one buffer, rewritten right after each sendto(): each
+ * must leave as it was at its call (no device reading the caller's memory
+ * later).  Datagram i is "%04d" i, then 'A' + i % 26 to 1000 bytes.
+ */
+static void udp_burst(int u, const struct sockaddr_in *to, socklen_t len)
+{
+	char buf[1000];
+	for (int i = 0; i < BURST_COUNT; i++) {
+		memset(buf, 'A' + i % 26, sizeof(buf));
+		char head[8];
+		snprintf(head, sizeof(head), "%04d", i);
+		memcpy(buf, head, 4);
+		sendto(u, buf, sizeof(buf), 0, (const struct sockaddr *)to, len);
+	}
+}
+
 static void *udp_echo(void *arg)
 {
 	int u = *(int *)arg;
@@ -128,6 +149,10 @@ static void *udp_echo(void *arg)
 		struct sockaddr_in from;
 		socklen_t len = sizeof(from);
 		ssize_t n = recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len);
+		if (n == sizeof(BURST_QUESTION) - 1 && !memcmp(buf, BURST_QUESTION, (size_t)n)) {
+			udp_burst(u, &from, len);
+			continue;
+		}
 		if (n == sizeof(HEAP_QUESTION) - 1 && !memcmp(buf, HEAP_QUESTION, (size_t)n))
 			n = sprintf(buf, "%s", __atomic_load_n(&heap_at_warm, __ATOMIC_ACQUIRE) ? "yes" : "no");
 		if (n >= 0)

@@ -36,14 +36,19 @@ clog=$logdir/$name.clients.log
 python3 "$here/echo_clients.py" test --tcp "$tcp" --udp "$udp" --clients "$clients" \
 	--bytes "$bytes" --short "$short" --deadline "${TORO_TEST_TIMEOUT:-120}" >"$clog" 2>&1 &
 cpid=$!
-"$here/run-vm-test.sh" "${vmargs[@]}" -- "$image" --net user --fwd "$tcp:7777" \
-	--fwd "udp:$udp:7777" "$@" -- "$mode" $((1 + clients + 100 + short)) $((1 + clients + 100))
-rc=$?
-# The clients end on their own (deadline, socket timeouts); bound it anyway.
-for _ in $(seq 50); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.2; done
-kill "$cpid" 2>/dev/null
+# The VM in its own process group: if the clients fail, the server would
+# wait for connections that never come until its timeout; stop it instead.
+setsid "$here/run-vm-test.sh" "${vmargs[@]}" -- "$image" --net user --fwd "$tcp:7777" \
+	--fwd "udp:$udp:7777" "$@" -- "$mode" $((1 + clients + 100 + short)) $((1 + clients + 100)) &
+vpid=$!
 wait "$cpid"
 crc=$?
+if [[ $crc != 0 ]] || ! grep -q '^echo-clients: ok' "$clog"; then
+	sleep 1 # let the server print what it saw
+	kill -TERM -- -"$vpid" 2>/dev/null
+fi
+wait "$vpid"
+rc=$?
 cat "$clog"
 if [[ $crc != 0 ]] || ! grep -q '^echo-clients: ok' "$clog"; then
 	echo "echo test $name: FAILED on the host side (clients' log $clog)"
