@@ -430,6 +430,7 @@ const struct vnode_ops ramfs_ops = {
     .statfs = ramfs_statfs,
     .read = ramfs_read,
     .write = ramfs_write,
+    .stable = ramfs_stable,
     .release = ramfs_release,
 };
 

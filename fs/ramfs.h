@@ -78,6 +78,7 @@ void ramfs_touch(struct rnode *n, int mtime);
 
 /* ramfs_data.c */
 ssize_t ramfs_read(struct vnode *vn, void *fh, void *buf, size_t len, uint64_t off);
+const void *ramfs_stable(struct vnode *vn, uint64_t off, size_t *len);
 ssize_t ramfs_write(struct vnode *vn, void *fh, const void *buf, size_t len, uint64_t off);
 int ramfs_truncate(struct vnode *vn, void *fh, uint64_t len);
 int ramfs_getattr(struct vnode *vn, struct vattr *va);

@@ -19,6 +19,8 @@ static int file_reserve(struct ramfs *fs, struct rnode *n, uint64_t need)
 		return -EFBIG;
 	if (need <= n->file.cap && !n->file.borrowed)
 		return 0;
+	if (need < n->file.size)
+		need = n->file.size; /* a borrowed file's copy takes all of it */
 	uint64_t cap = need + need / 2 + 64;
 	char *p = n->file.borrowed ? malloc(cap) : realloc(n->file.data, cap);
 	if (!p) {
@@ -48,6 +50,26 @@ ssize_t ramfs_read(struct vnode *vn, void *fh, void *buf, size_t len, uint64_t o
 	}
 	kmutex_unlock(&fs->lock);
 	return (ssize_t)got;
+}
+
+/*
+ * A file not written since boot still lies in the initrd module, which is
+ * never freed nor changed (the first write copies it out): its bytes can be
+ * sent by reference.
+ */
+const void *ramfs_stable(struct vnode *vn, uint64_t off, size_t *len)
+{
+	struct rnode *n = rnode_of(vn);
+	struct ramfs *fs = ramfs_of(vn);
+	const void *p = NULL;
+	kmutex_lock(&fs->lock);
+	if (n->file.borrowed && off < n->file.size) {
+		if (*len > n->file.size - off)
+			*len = (size_t)(n->file.size - off);
+		p = n->file.data + off;
+	}
+	kmutex_unlock(&fs->lock);
+	return p;
 }
 
 ssize_t ramfs_write(struct vnode *vn, void *fh, const void *buf, size_t len, uint64_t off)

@@ -109,6 +109,14 @@ static ssize_t vfile_pwrite(struct file *f, const void *buf, size_t len, off_t o
 	return vf->vn->ops->write(vf->vn, vf->fh, buf, len, (uint64_t)off);
 }
 
+static const void *vfile_stable(struct file *f, off_t off, size_t *len)
+{
+	struct vfile *vf = f->priv;
+	if (off < 0 || !vf->vn->ops->stable)
+		return NULL;
+	return vf->vn->ops->stable(vf->vn, (uint64_t)off, len);
+}
+
 static off_t vfile_lseek(struct file *f, off_t off, int whence)
 {
 	struct vfile *vf = f->priv;
@@ -183,6 +191,7 @@ static const struct file_ops vfile_ops = {
     .write = vfile_write,
     .pread = vfile_pread,
     .pwrite = vfile_pwrite,
+    .stable = vfile_stable,
     .lseek = vfile_lseek,
     .fstat = vfile_fstat,
     .fsync = vfile_fsync,

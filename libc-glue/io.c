@@ -207,6 +207,32 @@ int fdatasync(int fd)
  */
 #define SENDFILE_CHUNK 16384
 
+/*
+ * Bytes of in that never change nor go away (an initrd file) go to an
+ * output that can refer to them (a TCP socket) without any copy: TCP keeps
+ * pointing at them until they are acknowledged.  -ENOSYS if either side
+ * cannot; then the copying loop below does the work.
+ */
+static ssize_t sendfile_stable(struct file *out, struct file *in, off_t pos, size_t count)
+{
+	if (!in->ops->stable || !out->ops->write_stable)
+		return -ENOSYS;
+	size_t done = 0;
+	while (done < count) {
+		size_t n = count - done;
+		const void *p = in->ops->stable(in, pos + (off_t)done, &n);
+		if (!p)
+			return done ? (ssize_t)done : -ENOSYS; /* the end, or written since */
+		ssize_t put = out->ops->write_stable(out, p, n);
+		if (put <= 0)
+			return done ? (ssize_t)done : put;
+		done += (size_t)put;
+		if ((size_t)put < n)
+			break;
+	}
+	return (ssize_t)done;
+}
+
 static ssize_t sendfile_chunks(struct file *out, struct file *in, off_t pos, size_t count)
 {
 	char buf[SENDFILE_CHUNK];
@@ -244,7 +270,10 @@ ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
 	else {
 		if (offset)
 			pos = *offset;
-		r = sendfile_chunks(out, in, pos, count < 0x7ffff000 ? count : 0x7ffff000);
+		size_t n = count < 0x7ffff000 ? count : 0x7ffff000;
+		r = sendfile_stable(out, in, pos, n);
+		if (r == -ENOSYS)
+			r = sendfile_chunks(out, in, pos, n);
 		if (r > 0 && offset)
 			*offset = pos + r;
 		else if (r > 0)

@@ -60,6 +60,16 @@ static ssize_t sock_write(struct file *f, const void *buf, size_t len)
 }
 
 /*
+ * The bytes never change nor go away (file_ops.write_stable): TCP refers to
+ * them until they are acknowledged instead of copying them (lwIP's
+ * MSG_NOCOPY, net/patches/0003).
+ */
+static ssize_t sock_write_stable(struct file *f, const void *buf, size_t len)
+{
+	return lwip_err(lwip_send(sock_of(f), buf, len, MSG_NOCOPY));
+}
+
+/*
  * Whether a TCP peer has sent its FIN: Linux's POLLRDHUP, which nginx
  * relies on once it has seen it work (without it, nginx re-reads every
  * connection in a loop of posted events that starves epoll_wait).
@@ -125,6 +135,7 @@ static void sock_release(struct file *f)
 static const struct file_ops sock_ops = {
 	.read = sock_read,
 	.write = sock_write,
+	.write_stable = sock_write_stable,
 	.poll = sock_poll,
 	.ioctl = sock_ioctl,
 	.setfl = sock_setfl,

@@ -1,7 +1,9 @@
 /*
  * The tree the kernel builds at boot.  argv[1] says what to check:
  *   initrd   the archive of make-initrd.sh is visible under "/": contents,
- *            modes, times, symlinks, directories; and it is writable
+ *            modes, times, symlinks, directories; it is writable; and
+ *            sendfile() of an initrd file to TCP (sent by reference while
+ *            the file is untouched, copied once it was written) is exact
  *   dev      /dev: null, zero, random/urandom (prints 16 bytes as
  *            "urandom: HEX" for a check across two boots), console, tty,
  *            stdin/stdout/stderr
@@ -14,6 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "vmtest.h"
@@ -61,6 +67,84 @@ static int dir_has(const char *dir, const char *const *names, int n)
 	return d && found == n && total == n + 2;
 }
 
+/* ---- sendfile() of an initrd file over TCP loopback ---------------------- */
+
+struct sink {
+	int fd;
+	size_t want;
+	unsigned char *buf;
+	size_t got;
+};
+
+static void *sink_read(void *arg)
+{
+	struct sink *k = arg;
+	while (k->got < k->want) {
+		ssize_t r = read(k->fd, k->buf + k->got, k->want - k->got);
+		if (r <= 0)
+			break;
+		k->got += (size_t)r;
+	}
+	return NULL;
+}
+
+/* len bytes of path from off, sent with sendfile() to a TCP peer: what it got. */
+static int sendfile_tcp(const char *path, off_t off, size_t len, unsigned char *out)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(a);
+	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 1) < 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &alen) < 0 ||
+	    connect(c, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return 0;
+	struct sink k = {.fd = accept(l, NULL, NULL), .want = len, .buf = out};
+	pthread_t t;
+	int in = open(path, O_RDONLY);
+	if (k.fd < 0 || in < 0 || pthread_create(&t, NULL, sink_read, &k) != 0)
+		return 0;
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t r = sendfile(c, in, &off, len - sent);
+		if (r <= 0)
+			break;
+		sent += (size_t)r;
+	}
+	pthread_join(t, NULL);
+	close(in);
+	close(c);
+	close(k.fd);
+	close(l);
+	return sent == len && k.got == len;
+}
+
+static int sendfile_initrd(void)
+{
+	enum { SIZE = 300000 };
+	static unsigned char got[SIZE + 1];
+	/* Untouched: from the boot module, by reference. */
+	if (!sendfile_tcp("/data/big.bin", 0, SIZE, got))
+		return 0;
+	for (size_t i = 0; i < SIZE; i++)
+		if (got[i] != i % 251)
+			return 0;
+	if (!sendfile_tcp("/data/big.bin", 123457, 1000, got))
+		return 0;
+	for (size_t i = 0; i < 1000; i++)
+		if (got[i] != (123457 + i) % 251)
+			return 0;
+	/* Written: now a copy of its own, which sendfile() copies in turn. */
+	int fd = open("/data/big.bin", O_WRONLY);
+	if (fd < 0 || pwrite(fd, "\xff", 1, 5) != 1 || write(fd, "!", 1) != 1 || close(fd) != 0)
+		return 0;
+	if (!sendfile_tcp("/data/big.bin", 0, SIZE, got))
+		return 0;
+	for (size_t i = 0; i < SIZE; i++)
+		if (got[i] != (i == 5 ? 0xff : i == 0 ? '!' : i % 251))
+			return 0;
+	return 1;
+}
+
 static int check_initrd(void)
 {
 	struct stat st;
@@ -94,6 +178,7 @@ static int check_initrd(void)
 	CHECK("unlink-initrd-file", 13,
 	      unlink("/bin/tool") == 0 && access("/bin/tool", F_OK) < 0 && big_ok());
 	CHECK("dev-mounted", 14, stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode));
+	CHECK("sendfile-initrd-tcp", 15, sendfile_initrd());
 	return vmtest_success();
 }
 

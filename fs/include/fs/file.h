@@ -41,6 +41,10 @@ struct file_ops {
 	ssize_t (*write)(struct file *f, const void *buf, size_t len);
 	ssize_t (*pread)(struct file *f, void *buf, size_t len, off_t off);
 	ssize_t (*pwrite)(struct file *f, const void *buf, size_t len, off_t off);
+	/* Bytes at off that never change nor go away, or NULL (struct vnode_ops). */
+	const void *(*stable)(struct file *f, off_t off, size_t *len);
+	/* write() from such bytes: may keep referring to them instead of copying. */
+	ssize_t (*write_stable)(struct file *f, const void *buf, size_t len);
 	off_t (*lseek)(struct file *f, off_t off, int whence);
 	int (*fstat)(struct file *f, struct stat *st);
 	/* Readiness now: FILE_POLL* bits. */

@@ -73,6 +73,12 @@ struct vnode_ops {
 	void (*close)(struct vnode *vn, void *fh, int flags);
 	ssize_t (*read)(struct vnode *vn, void *fh, void *buf, size_t len, uint64_t off);
 	ssize_t (*write)(struct vnode *vn, void *fh, const void *buf, size_t len, uint64_t off);
+	/*
+	 * Optional: where the bytes at off are, if they never change nor go
+	 * away (a ramfs file still in the boot module); *len is cut to what
+	 * is there.  NULL otherwise.  For sends that refer instead of copy.
+	 */
+	const void *(*stable)(struct vnode *vn, uint64_t off, size_t *len);
 	int (*fsync)(struct vnode *vn, void *fh, int datasync);
 	/* Device nodes: a struct file of the device's own instead of a VFS file. */
 	int (*open_file)(struct vnode *vn, int flags, struct file **out);

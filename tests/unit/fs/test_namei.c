@@ -15,12 +15,18 @@
 #include <fs/file.h>
 #include <fs/vfs.h>
 #include "check.h"
+#include "ramfs.h"
 #include "vfs_priv.h"
 
-/* The tree's other parts are not under test here. */
+/* An initrd of one file, whose bytes stay where they are (borrowed). */
+static char module_bytes[5000];
+
 int initrd_load(struct vnode *root)
 {
-	return 0;
+	for (size_t i = 0; i < sizeof(module_bytes); i++)
+		module_bytes[i] = (char)('a' + i % 26);
+	return ramfs_add_borrowed(root, "borrowed.bin", S_IFREG | 0644, module_bytes,
+				  sizeof(module_bytes), 0);
 }
 
 int devfs_mount(const char *path)
@@ -254,6 +260,31 @@ static int root_refs(void)
 	return n;
 }
 
+/*
+ * A file still in the boot module: its bytes are offered by reference
+ * (file_ops.stable) until the first write, which copies the whole file out
+ * (a write in the middle once copied only the bytes up to it: ASan).
+ */
+static void test_borrowed(void)
+{
+	struct file *f;
+	char buf[sizeof(module_bytes)];
+	CHECK_EQ(vfs_openat(AT_FDCWD, "/borrowed.bin", O_RDWR, 0, &f), 0);
+	size_t len = 100;
+	CHECK(f->ops->stable(f, 10, &len) == module_bytes + 10 && len == 100);
+	len = 1 << 20;
+	CHECK(f->ops->stable(f, 4990, &len) == module_bytes + 4990 && len == 10);
+	len = 1;
+	CHECK(f->ops->stable(f, 5000, &len) == NULL);
+	CHECK_EQ(f->ops->pwrite(f, "X", 1, 7), 1);
+	len = 100;
+	CHECK(f->ops->stable(f, 10, &len) == NULL); /* a copy now: may change */
+	CHECK_EQ(f->ops->pread(f, buf, sizeof(buf), 0), sizeof(buf));
+	CHECK(buf[7] == 'X' && buf[6] == 'g' && buf[8] == 'i' && buf[4999] == 'a' + 4999 % 26);
+	CHECK(module_bytes[7] == 'h'); /* the module itself is untouched */
+	file_put(f);
+}
+
 int main(void)
 {
 	CHECK_EQ(vfs_mkdirat(AT_FDCWD, "/tmp", 0755), -EEXIST); /* builds the tree, with /tmp */
@@ -268,6 +299,7 @@ int main(void)
 	test_renames();
 	test_rename_flags();
 	test_mounts();
+	test_borrowed();
 	CHECK_EQ(root_refs(), refs);
 	struct vattr va;
 	CHECK_EQ(vfs_statat(AT_FDCWD, "/a/file", 0, &va), 0);
