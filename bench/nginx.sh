@@ -28,7 +28,7 @@ quick=0
 if ((quick)); then
 	DURATION=${DURATION:-3} RUNS=${RUNS:-1} BOOTS=${BOOTS:-2}
 else
-	DURATION=${DURATION:-10} RUNS=${RUNS:-3} BOOTS=${BOOTS:-5}
+	DURATION=${DURATION:-30} RUNS=${RUNS:-3} BOOTS=${BOOTS:-5} # -d30s: the figure
 fi
 MEM=128M
 img=$build/ports/nginx-lite/nginx.img

@@ -15,15 +15,8 @@
 #include "check.h"
 #include "fake_ram.h"
 
-/* The x86_64 bits the test looks at (SDM vol. 3, 4.5). */
-#define PTE_P	 0x001ULL
-#define PTE_W	 0x002ULL
-#define PTE_PWT	 0x008ULL
-#define PTE_PCD	 0x010ULL
-#define PTE_PS	 0x080ULL
-#define PTE_NX	 (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
-#define LARGE	 (2UL << 20)
+/* The x86_64 bits the test looks at (SDM vol. 3, 4.5): the kernel's own. */
+#include "../../kernel/vm_priv.h"
 
 #define RAM	   ((uintptr_t)fake_ram)
 #define RAM_END	   (RAM + FAKE_RAM_SIZE)

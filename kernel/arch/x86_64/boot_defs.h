@@ -4,6 +4,20 @@
 
 #define BOOT_PROTO_PVH 1
 
+/*
+ * The ELF note a PVH loader (QEMU -kernel, Firecracker, Cloud Hypervisor)
+ * takes the 32-bit entry point from: XEN_ELFNOTE_PHYS32_ENTRY (18).
+ */
+#define PVH_ENTRY_NOTE(entry)                                                                      \
+	.pushsection .note.pvh, "a", @note;                                                        \
+	.balign 4;                                                                                 \
+	.long 4; /* namesz: "Xen\0" */                                                             \
+	.long 4; /* descsz */                                                                      \
+	.long 18;                                                                                  \
+	.asciz "Xen";                                                                              \
+	.long entry;                                                                               \
+	.popsection
+
 #define BOOT_CS64 0x08
 #define BOOT_DS	  0x10
 

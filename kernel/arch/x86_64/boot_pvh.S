@@ -10,13 +10,7 @@
  */
 #include "boot_defs.h"
 
-	.section .note.pvh, "a", @note
-	.balign 4
-	.long 4			/* namesz: "Xen\0" */
-	.long 4			/* descsz */
-	.long 18		/* XEN_ELFNOTE_PHYS32_ENTRY */
-	.asciz "Xen"
-	.long pvh_start32
+PVH_ENTRY_NOTE(pvh_start32)
 
 	.section .text.boot, "ax"
 	.code32

@@ -5,13 +5,9 @@
  * own PVH entry, which gets the same state: %ebx is callee-saved in the
  * i386 ABI, and nothing else is promised to it.
  */
-	.section .note.pvh, "a", @note
-	.balign 4
-	.long 4			/* namesz: "Xen\0" */
-	.long 4			/* descsz */
-	.long 18		/* XEN_ELFNOTE_PHYS32_ENTRY */
-	.asciz "Xen"
-	.long pack_start32
+#include "../boot_defs.h"
+
+PVH_ENTRY_NOTE(pack_start32)
 
 	.section .text.start, "ax"
 	.code32
