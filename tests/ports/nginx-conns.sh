@@ -23,17 +23,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 boot_wait=${NGINX_CONNS_BOOT_WAIT:-60} # seconds to the first answer
 conns=1000
 export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
-mkdir -p "$logdir"
-log=$logdir/nginx-conns.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log nginx-conns "$logdir"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nginx-conns.XXXXXX")
 vm=
 
-fail() { # code message
-	echo "nginx-conns: FAILED: $2 (console: $log)" >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
-}
 cleanup() {
 	[[ -z $vm ]] || kill -KILL -- -"$vm" 2>/dev/null
 	[[ -z $vm ]] || wait "$vm" 2>/dev/null

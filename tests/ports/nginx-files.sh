@@ -26,16 +26,10 @@ boot_wait=${NGINX_FILES_BOOT_WAIT:-60} # seconds to the first answer
 log_wait=10                            # seconds for a log line to land
 big_mb=50
 export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
-mkdir -p "$logdir"
-log=$logdir/nginx-files.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log nginx-files "$logdir"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nginx-files.XXXXXX")
 
-fail() { # code message
-	echo "nginx-files: FAILED: $2 (console: $log)" >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
-}
 vm=
 cleanup() {
 	[[ -z $vm ]] || { kill -KILL -- -"$vm" 2>/dev/null; wait "$vm" 2>/dev/null; }

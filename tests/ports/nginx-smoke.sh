@@ -24,16 +24,10 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 page=$here/ports/nginx-lite/index.html
 boot_wait=${NGINX_SMOKE_BOOT_WAIT:-60} # seconds to the first answer
 export TORO_ACCEL=${TORO_ACCEL:-tcg} # as tests/vm: the same result on every host
-mkdir -p "$logdir"
-log=$logdir/nginx-smoke.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log nginx-smoke "$logdir"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nginx-smoke.XXXXXX")
 
-fail() { # code message
-	echo "nginx-smoke: FAILED: $2 (console: $log)" >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
-}
 command -v curl >/dev/null || fail 2 "curl missing (tools/bootstrap.sh installs it)"
 [[ -f $img && -f $initrd ]] || fail 2 "no image $img or initrd $initrd"
 

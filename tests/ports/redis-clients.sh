@@ -20,16 +20,10 @@ logdir=$3
 here=$(cd "$(dirname "$0")" && pwd)
 boot_wait=${REDIS_CLIENTS_BOOT_WAIT:-60} # seconds to the first PONG
 clients=500
-mkdir -p "$logdir"
-log=$logdir/redis-clients.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log redis-clients "$logdir"
 vm_extra=()
 
-fail() { # code message
-	echo "redis-clients: FAILED: $2 (console: $log)" >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
-}
 . "$here/redis-vm.sh"
 . "$here/../lib/netns.sh"
 command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null ||

@@ -13,18 +13,15 @@ img=$1
 toro_run=$2
 logdir=$3
 keys=100000
-mkdir -p "$logdir"
-log=$logdir/redis-persist.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log redis-persist "$logdir"
 rm -f "$log.pipe"
 data=$(mktemp -d "$logdir/redis-persist-data.XXXXXX")
 vm_extra=(--fs "$data:data" -k fs=data:/data)
 
-fail() { # code message
-	echo "redis-persist: FAILED: $2 (console: $log)" >&2
-	[[ -f $log.pipe ]] && { echo "--- redis-cli --pipe said:"; tail -5 "$log.pipe"; } >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
+port_fail_more() { # what redis-cli --pipe said, if it ran
+	[[ -f $log.pipe ]] && { echo "--- redis-cli --pipe said:"; tail -5 "$log.pipe"; }
+	return 0
 }
 . "$(dirname "$0")/redis-vm.sh"
 command -v redis-cli >/dev/null || fail 2 "redis-cli missing (tools/bootstrap.sh installs redis-tools)"

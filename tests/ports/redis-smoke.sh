@@ -14,16 +14,10 @@ img=$1
 toro_run=$2
 logdir=$3
 boot_wait=${REDIS_SMOKE_BOOT_WAIT:-60} # seconds to the first PONG
-mkdir -p "$logdir"
-log=$logdir/redis-smoke.log
-: >"$log"
+. "$(dirname "$0")/lib.sh"
+port_log redis-smoke "$logdir"
 vm_extra=()
 
-fail() { # code message
-	echo "redis-smoke: FAILED: $2 (console: $log)" >&2
-	{ echo "--- the console's last lines:"; tail -25 "$log"; } >&2
-	exit "$1"
-}
 . "$(dirname "$0")/redis-vm.sh"
 command -v redis-cli >/dev/null && command -v redis-benchmark >/dev/null ||
 	fail 2 "redis-cli/redis-benchmark missing (tools/bootstrap.sh installs redis-tools)"
