@@ -15,6 +15,7 @@
 #define MSR_FS_BASE 0xc0000100
 
 struct cpu cpu0;
+struct thread *thread_running;
 static struct thread idle_thread;
 static uint64_t armed_deadline; /* what the LAPIC timer is set to, in ns; 0 = off */
 
@@ -34,7 +35,7 @@ static void fpu_restore(const struct thread *t)
 static uint64_t next_event(struct cpu *c)
 {
 	uint64_t next = timerq_next_deadline(&c->timers);
-	int cur = c->current == c->idle ? -1 : c->current->rq.prio;
+	int cur = thread_running == c->idle ? -1 : thread_running->rq.prio;
 	if (cur >= 0 && runq_top_prio(&c->rq) >= cur) { /* someone of equal priority waits */
 		uint64_t end = time_tsc_to_monotonic_ns(c->slice_start) + SCHED_SLICE_NS;
 		if (end < next)
@@ -63,7 +64,7 @@ static void timer_reprogram(struct cpu *c)
 void sched_finish_switch(void)
 {
 	struct cpu *c = cpu_this();
-	fpu_restore(c->current);
+	fpu_restore(thread_running);
 	struct thread *prev = c->prev;
 	c->prev = NULL;
 	if (prev && prev->state == THREAD_ZOMBIE && prev->detached)
@@ -73,7 +74,7 @@ void sched_finish_switch(void)
 
 static void switch_to(struct cpu *c, struct thread *next)
 {
-	struct thread *prev = c->current;
+	struct thread *prev = thread_running;
 	c->slice_start = rdtsc();
 	if (next == prev) {
 		timer_reprogram(c);
@@ -81,7 +82,7 @@ static void switch_to(struct cpu *c, struct thread *next)
 	}
 	fpu_save(prev);
 	c->prev = prev;
-	c->current = next;
+	thread_running = next;
 	wrmsr(MSR_FS_BASE, next->tls_tp);
 	arch_context_switch(&prev->rsp, next->rsp);
 	sched_finish_switch();
@@ -92,7 +93,7 @@ void schedule(void)
 	struct cpu *c = cpu_this();
 	KASSERT(!irq_enabled());
 	c->need_resched = 0;
-	struct thread *prev = c->current;
+	struct thread *prev = thread_running;
 	if (prev != c->idle && prev->state == THREAD_RUNNABLE)
 		runq_push(&c->rq, &prev->rq);
 	struct runq_node *n = runq_pop(&c->rq);
@@ -105,14 +106,14 @@ void sched_make_runnable(struct thread *t)
 	struct cpu *c = cpu_this();
 	t->state = THREAD_RUNNABLE;
 	runq_push(&c->rq, &t->rq);
-	if (c->current == c->idle || t->rq.prio > c->current->rq.prio)
+	if (thread_running == c->idle || t->rq.prio > thread_running->rq.prio)
 		c->need_resched = 1;
 	timer_reprogram(c);
 }
 
 int sched_block(void)
 {
-	struct thread *t = cpu_this()->current;
+	struct thread *t = thread_running;
 	KASSERT(t != cpu_this()->idle);
 	t->state = THREAD_BLOCKED;
 	schedule();
@@ -153,7 +154,7 @@ void sched_timer_interrupt(void)
 	armed_deadline = 0; /* one-shot: it is off now */
 	while ((t = timerq_pop_expired(&c->timers, now)) != NULL)
 		t->fn(t);
-	int cur = c->current == c->idle ? -1 : c->current->rq.prio;
+	int cur = thread_running == c->idle ? -1 : thread_running->rq.prio;
 	uint64_t slice_end = time_tsc_to_monotonic_ns(c->slice_start) + SCHED_SLICE_NS;
 	if (now >= slice_end && runq_top_prio(&c->rq) >= cur)
 		c->need_resched = 1;
@@ -175,7 +176,7 @@ void sched_init(void)
 	idle_thread.state = THREAD_RUNNABLE;
 	idle_thread.rq.prio = 0;
 	strcpy(idle_thread.name, "idle");
-	c->current = c->idle = &idle_thread;
+	thread_running = c->idle = &idle_thread;
 	thread_init_fpu_template();
 }
 

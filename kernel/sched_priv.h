@@ -58,6 +58,7 @@ int runq_top_prio(const struct runq *q);
 int runq_remove(struct runq *q, struct runq_node *n);
 
 struct thread {
+	struct thread_head head;   /* first: thread.h's inline accessors read it */
 	uint64_t rsp;		   /* saved stack pointer while switched out */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 	struct runq_node rq;	   /* run-queue link and priority */
@@ -68,7 +69,6 @@ struct thread {
 	uintptr_t tls_tp;	   /* thread pointer: FS base */
 	void (*fn)(void *);
 	void *arg;
-	void *libc_data;
 	/* waiting */
 	struct thread *wq_next;	   /* link in a wait queue */
 	struct waitq *waiting_on;  /* the wait queue we sleep on, or NULL */
@@ -82,8 +82,8 @@ struct thread {
 	struct thread *reap_next;  /* detached zombies waiting to be freed */
 };
 
+/* The running thread is thread_running (thread.h), not a field: one CPU. */
 struct cpu {
-	struct thread *current;
 	struct thread *idle;
 	struct thread *prev;	/* the thread switched away from, for finish_switch */
 	struct runq rq;

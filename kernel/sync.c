@@ -101,14 +101,7 @@ void kmutex_init(struct kmutex *m)
 	m->waiters.head = m->waiters.tail = NULL;
 }
 
-/*
- * owner is the lock word.  Taking a free mutex and releasing one nobody waits
- * for are a compare-and-swap and a store, with interrupts left on: newlib
- * takes the malloc lock twice per allocation.  Waiters queue with interrupts
- * off and retry the swap there, so they cannot miss a release: the releaser
- * clears owner before it looks at the queue (a seq_cst store), and a waiter
- * that queued before that store is seen and woken.
- */
+/* Takes m if it is free: the swap of kmutex_lock()'s fast path. */
 static int kmutex_grab(struct kmutex *m, struct thread *self)
 {
 	struct thread *free_ = NULL;
@@ -116,6 +109,7 @@ static int kmutex_grab(struct kmutex *m, struct thread *self)
 					   __ATOMIC_RELAXED);
 }
 
+/* Waiters queue with interrupts off and retry the swap there (sync.h). */
 int kmutex_lock_until(struct kmutex *m, uint64_t deadline_ns)
 {
 	struct thread *self = thread_self();
@@ -135,7 +129,7 @@ int kmutex_lock_until(struct kmutex *m, uint64_t deadline_ns)
 	return 0;
 }
 
-void kmutex_lock(struct kmutex *m)
+void kmutex_lock_slow(struct kmutex *m)
 {
 	kmutex_lock_until(m, 0);
 }
@@ -153,12 +147,14 @@ static void kmutex_release(struct kmutex *m)
 	waitq_wake_one(&m->waiters);
 }
 
-void kmutex_unlock(struct kmutex *m)
+void kmutex_unlock_unheld(struct kmutex *m)
 {
-	KASSERT(m->owner == thread_self());
-	__atomic_store_n(&m->owner, NULL, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&m->waiters.head, __ATOMIC_RELAXED))
-		return;
+	panic("kmutex_unlock: mutex %p is held by %p, not by the caller %p", (void *)m,
+	      (void *)m->owner, (void *)thread_self());
+}
+
+void kmutex_wake_waiter(struct kmutex *m)
+{
 	unsigned long f = irq_save();
 	waitq_wake_one(&m->waiters);
 	sched_unlock(f);

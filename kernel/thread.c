@@ -163,11 +163,6 @@ err_free_thread:
 	return err;
 }
 
-struct thread *thread_self(void)
-{
-	return cpu_this()->current;
-}
-
 void thread_exit(void)
 {
 	unsigned long f = irq_save();
@@ -307,7 +302,7 @@ int thread_set_priority(struct thread *t, int prio)
 		return -EINVAL;
 	unsigned long f = irq_save();
 	struct cpu *c = cpu_this();
-	int queued = t != c->current && runq_remove(&c->rq, &t->rq);
+	int queued = t != thread_running && runq_remove(&c->rq, &t->rq);
 	t->rq.prio = prio;
 	if (queued)
 		runq_push(&c->rq, &t->rq);
@@ -317,14 +312,9 @@ int thread_set_priority(struct thread *t, int prio)
 	return 0;
 }
 
-void *thread_libc_data(const struct thread *t)
-{
-	return t->libc_data;
-}
-
 void thread_set_libc_data(struct thread *t, void *p)
 {
-	t->libc_data = p;
+	t->head.libc_data = p;
 }
 
 int thread_count(void)

@@ -10,14 +10,14 @@
  * is one flow of control and no current thread: the locks do nothing then.
  */
 #include <stdlib.h>
+#include <malloc.h>
 #include <sys/lock.h>
 #include <kernel/sync.h>
 #include <kernel/thread.h>
 
 struct __lock {
 	struct kmutex mutex;
-	struct thread *owner; /* for recursive locks: the holder, or NULL */
-	unsigned long depth;  /* times the holder has taken it */
+	unsigned long depth;  /* recursive locks: times the holder has taken it */
 	int allocated;        /* by __retarget_lock_init: close frees it */
 };
 
@@ -45,7 +45,6 @@ void __retarget_lock_init(_LOCK_T *lock)
 		return;
 	}
 	kmutex_init(&l->mutex);
-	l->owner = NULL;
 	l->depth = 0;
 	l->allocated = 1;
 	*lock = l;
@@ -95,19 +94,22 @@ void __retarget_lock_release(_LOCK_T lock)
 }
 
 /*
- * owner is read without the mutex: it equals the caller only if the caller
- * itself stored it, so a stale value never looks like ours.  NULL self:
- * early boot, before the scheduler.
+ * The mutex's owner is read without holding it: it equals the caller only
+ * if the caller itself stored it, so a stale value never looks like ours.
+ * NULL self: early boot, before the scheduler.
  */
+static int lock_mine(_LOCK_T lock, struct thread *self)
+{
+	return __atomic_load_n(&lock->mutex.owner, __ATOMIC_RELAXED) == self;
+}
+
 void __retarget_lock_acquire_recursive(_LOCK_T lock)
 {
 	struct thread *self = thread_self();
 	if (!self)
 		return;
-	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != self) {
+	if (!lock_mine(lock, self))
 		kmutex_lock(&lock->mutex);
-		__atomic_store_n(&lock->owner, self, __ATOMIC_RELAXED);
-	}
 	lock->depth++;
 }
 
@@ -116,11 +118,8 @@ int __retarget_lock_try_acquire_recursive(_LOCK_T lock)
 	struct thread *self = thread_self();
 	if (!self)
 		return 0;
-	if (__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) != self) {
-		if (kmutex_trylock(&lock->mutex) < 0)
-			return 1;
-		__atomic_store_n(&lock->owner, self, __ATOMIC_RELAXED);
-	}
+	if (!lock_mine(lock, self) && kmutex_trylock(&lock->mutex) < 0)
+		return 1;
 	lock->depth++;
 	return 0;
 }
@@ -129,6 +128,23 @@ void __retarget_lock_release_recursive(_LOCK_T lock)
 {
 	if (lock_early() || --lock->depth > 0)
 		return;
-	__atomic_store_n(&lock->owner, NULL, __ATOMIC_RELAXED);
 	kmutex_unlock(&lock->mutex);
+}
+
+/*
+ * newlib's own __malloc_lock() (mlock.c) calls the function above; defining
+ * it here saves a call on each of the two lock operations of every
+ * allocation.  locks.o is linked before libc.a is searched (see the top), so
+ * mlock.o is never pulled in.
+ */
+void __malloc_lock(struct _reent *r)
+{
+	(void)r;
+	__retarget_lock_acquire_recursive(&__lock___malloc_recursive_mutex);
+}
+
+void __malloc_unlock(struct _reent *r)
+{
+	(void)r;
+	__retarget_lock_release_recursive(&__lock___malloc_recursive_mutex);
 }

@@ -9,8 +9,7 @@
 #define KERNEL_SYNC_H
 
 #include <stdint.h>
-
-struct thread;
+#include <kernel/thread.h>
 
 /* A FIFO of sleeping threads. */
 struct waitq {
@@ -28,12 +27,38 @@ struct kmutex {
 #define KMUTEX_INIT {NULL, WAITQ_INIT}
 
 void kmutex_init(struct kmutex *m);
-void kmutex_lock(struct kmutex *m);
 /* 0, or -EBUSY if another thread holds it. */
 int kmutex_trylock(struct kmutex *m);
 /* 0, or -ETIMEDOUT. */
 int kmutex_lock_until(struct kmutex *m, uint64_t deadline_ns);
-void kmutex_unlock(struct kmutex *m);
+/* The out-of-line halves of kmutex_lock() and kmutex_unlock() (sync.c). */
+void kmutex_lock_slow(struct kmutex *m);
+void kmutex_unlock_unheld(struct kmutex *m) __attribute__((noreturn));
+void kmutex_wake_waiter(struct kmutex *m);
+
+/*
+ * owner is the lock word.  Taking a free mutex is a compare-and-swap and
+ * releasing one nobody waits for is a store, inline and with interrupts left
+ * on: newlib takes the malloc lock twice per allocation.  The releaser clears
+ * owner before it looks at the queue (a seq_cst store), and a waiter retries
+ * the swap after it queued (sync.c), so no release is missed.
+ */
+static inline void kmutex_lock(struct kmutex *m)
+{
+	struct thread *free_ = NULL;
+	if (!__atomic_compare_exchange_n(&m->owner, &free_, thread_self(), 0, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		kmutex_lock_slow(m);
+}
+
+static inline void kmutex_unlock(struct kmutex *m)
+{
+	if (__builtin_expect(m->owner != thread_self(), 0))
+		kmutex_unlock_unheld(m);
+	__atomic_store_n(&m->owner, NULL, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&m->waiters.head, __ATOMIC_RELAXED))
+		kmutex_wake_waiter(m);
+}
 /* Returns 1 if the calling thread holds m. */
 int kmutex_held(const struct kmutex *m);
 

@@ -31,6 +31,18 @@
 
 struct thread;
 
+/*
+ * The first field of struct thread (sched_priv.h), public so that the calls
+ * newlib makes on every allocation and errno access (thread_self(),
+ * thread_libc_data()) are a load each, not a call.
+ */
+struct thread_head {
+	void *libc_data; /* the libc layer's per-thread data */
+};
+
+/* The running thread.  One CPU: a global (sched.c); SMP would make it per-CPU. */
+extern struct thread *thread_running;
+
 struct thread_attr {
 	size_t stack_size; /* bytes; 0 means THREAD_STACK_DEFAULT */
 	int priority;	   /* THREAD_PRIO_MIN..THREAD_PRIO_MAX; 0 means default */
@@ -47,8 +59,11 @@ struct thread_attr {
  */
 int thread_create(struct thread **out, void (*fn)(void *), void *arg,
 		  const struct thread_attr *attr);
-/* The calling thread. */
-struct thread *thread_self(void);
+/* The calling thread; NULL before the scheduler starts. */
+static inline struct thread *thread_self(void)
+{
+	return thread_running;
+}
 /* Ends the calling thread. */
 void thread_exit(void) __attribute__((noreturn));
 /*
@@ -72,7 +87,10 @@ int thread_priority(const struct thread *t);
 /* 0 or -EINVAL. */
 int thread_set_priority(struct thread *t, int prio);
 /* A pointer-sized slot the libc layer owns (its per-thread data). */
-void *thread_libc_data(const struct thread *t);
+static inline void *thread_libc_data(const struct thread *t)
+{
+	return ((const struct thread_head *)(const void *)t)->libc_data;
+}
 void thread_set_libc_data(struct thread *t, void *p);
 /* Number of threads that exist now, counting the main and idle threads. */
 int thread_count(void);
