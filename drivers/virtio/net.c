@@ -80,6 +80,13 @@ struct vnet {
 	uint8_t config_flag; /* set by the handler, taken by vnet_link_poll() */
 	void (*wake)(void *arg);
 	void *wake_arg;
+	/*
+	 * A frame was refused for a full ring and no slot came back since:
+	 * only then do transmit completions interrupt (tx_send(),
+	 * vnet_rearm()).  Otherwise the stack reclaims sent frames in its next
+	 * round or before its next send.
+	 */
+	uint8_t tx_stalled;
 	struct vnet_stats stats;
 };
 
@@ -130,7 +137,11 @@ int vnet_rearm(struct vnet *v)
 {
 	unsigned long f = irq_save();
 	int rx = virtq_enable_cb(v->rxq);
-	int tx = virtq_enable_cb(v->txq);
+	int tx = 0;
+	if (v->tx_stalled)
+		tx = virtq_enable_cb(v->txq);
+	else
+		virtq_disable_cb(v->txq);
 	int changed = v->config_flag;
 	irq_restore(f);
 	if (rx < 0 || tx < 0)
@@ -335,6 +346,14 @@ static int tx_send(struct vnet *v, const struct virtio_net_hdr *h, const struct 
 		err = virtq_kick(v->txq);
 	} else if (err == -ENOSPC) {
 		/*
+		 * The stack retries the frame in its next round: completions
+		 * interrupt from now on, and if some came in already (their
+		 * interrupt will not), the round starts now.
+		 */
+		v->tx_stalled = 1;
+		if (virtq_enable_cb(v->txq) > 0 && v->wake)
+			v->wake(v->wake_arg);
+		/*
 		 * A full ring may mean an idle device.  Under load QEMU's
 		 * virtio-net was seen stopped with all 256 frames pending and
 		 * avail_event at the first of them, i.e. waiting for a
@@ -434,6 +453,8 @@ int vnet_tx_reclaim(struct vnet *v, void **cookie)
 	uint32_t len;
 	unsigned long f = irq_save();
 	int err = virtq_get_used(v->txq, &slot, &len);
+	if (err == 0)
+		v->tx_stalled = 0;
 	irq_restore(f);
 	if (err < 0)
 		return err;

@@ -1,11 +1,25 @@
 /*
- * newlib's <stdio.h>, plus renameat2() and its flags, which glibc declares
- * here for _GNU_SOURCE (libc-glue/path.c).
+ * newlib's <stdio.h>, plus getdelim() and getline() (POSIX.1-2008; newlib
+ * 3.3 has them only as __getdelim and __getline: libc-glue/stdio.c), and
+ * renameat2() and its flags, which glibc declares here for _GNU_SOURCE
+ * (libc-glue/path.c).
  */
 #ifndef TORO_STDIO_H
 #define TORO_STDIO_H
 
 #include_next <stdio.h>
+
+#if __POSIX_VISIBLE >= 200809
+#ifdef __cplusplus
+extern "C" {
+#endif
+ssize_t getdelim(char **__restrict __line, size_t *__restrict __size, int __delim,
+                 FILE *__restrict __stream);
+ssize_t getline(char **__restrict __line, size_t *__restrict __size, FILE *__restrict __stream);
+#ifdef __cplusplus
+}
+#endif
+#endif
 
 #if __GNU_VISIBLE
 #ifdef __cplusplus

@@ -90,9 +90,13 @@ int vnet_link_poll(struct vnet *v, int *up);
  */
 int vnet_start(struct vnet *v, void (*wake)(void *arg), void *arg);
 /*
- * Turns interrupts back on.  Returns 1 if work arrived meanwhile (process
- * again: its interrupt may have been suppressed), 0 if idle (wait for
- * wake()), or -EIO if the device is broken (give up on it).
+ * Turns interrupts back on: for received frames always, for sent ones only
+ * while a frame waits for ring space (vnet_tx_send() returned -ENOSPC and
+ * vnet_tx_reclaim() has returned nothing since).  Sent frames are otherwise
+ * reclaimed in the next round or before the next send, as Linux's
+ * virtio-net does: no interrupt per frame sent.  Returns 1 if work arrived
+ * meanwhile (process again: its interrupt may have been suppressed), 0 if
+ * idle (wait for wake()), or -EIO if the device is broken (give up on it).
  */
 int vnet_rearm(struct vnet *v);
 
