@@ -420,8 +420,16 @@ int virtq_get_used(struct virtq *vq, void **cookie, uint32_t *len)
 void virtq_disable_cb(struct virtq *vq)
 {
 	vq->cb_disabled = 1;
-	/* With EVENT_IDX the device ignores the flag; we stop moving used_event. */
-	if (!vq->event_idx)
+	/*
+	 * With EVENT_IDX the device ignores the flag; used_event just behind
+	 * the entries we took means "after 65535 more", which the device
+	 * cannot reach while we take none (a ring holds at most 32768).  Left
+	 * where it was, a used_event the device has not passed yet (as after
+	 * setup) would still bring one interrupt.
+	 */
+	if (vq->event_idx)
+		shared_write16(vq->used_event, (uint16_t)(vq->last_used - 1));
+	else
 		shared_write16(&vq->avail->flags, VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
 

@@ -223,10 +223,12 @@ static void test_event_idx(void)
 	CHECK_EQ(virtq_get_used(vq, &cookie, &len), 0);
 	CHECK_EQ(*vq->used_event, 1); /* interrupt me for the next one */
 	virtq_disable_cb(vq);
+	CHECK_EQ(*vq->used_event, 0); /* just behind: 65535 entries away */
+	CHECK(!fake_wants_interrupt(&dev, 1, 2));
 	CHECK(fake_pop(&dev, &c));
 	fake_push(&dev, c.head, 8);
 	CHECK_EQ(virtq_get_used(vq, &cookie, &len), 0);
-	CHECK_EQ(*vq->used_event, 1); /* not moved while disabled */
+	CHECK_EQ(*vq->used_event, 0); /* not moved while disabled */
 	CHECK(!fake_wants_interrupt(&dev, 2, 3));
 	CHECK_EQ(virtq_enable_cb(vq), 0);
 	CHECK_EQ(*vq->used_event, 2);

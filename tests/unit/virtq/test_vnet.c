@@ -50,7 +50,8 @@ int virtio_queue_setup(struct virtio_dev *vdev, unsigned index, unsigned size, v
 {
 	struct fake_netdev *d = (struct fake_netdev *)vdev;
 	struct virtq *vq;
-	unsigned opts = virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 2 : 0;
+	unsigned opts = (virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? VIRTQ_OPT_INDIRECT : 0) |
+	                (virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX) ? VIRTQ_OPT_EVENT_IDX : 0);
 	if (index > 1)
 		return -ENOENT;
 	int err = virtq_create(&vq, index, size < QMAX ? size : QMAX, opts);
@@ -257,6 +258,49 @@ static void test_tx_full(struct fake_netdev *d, struct vnet *v)
 	while (vnet_tx_reclaim(v, &cookie) == 0)
 		sent--;
 	CHECK_EQ(sent, 0);
+}
+
+/* The device completes the next frame sent: would it interrupt for it? */
+static int tx_complete_wants_irq(struct fake_netdev *d)
+{
+	struct fake_chain c;
+	uint16_t used = d->vdev.vqs[1]->used->idx;
+	CHECK(fake_pop(&d->fdev[1], &c));
+	fake_push(&d->fdev[1], c.head, 0);
+	return fake_wants_interrupt(&d->fdev[1], used, (uint16_t)(used + 1));
+}
+
+/* Sent frames interrupt only while one waits for ring space. */
+static void test_tx_interrupts(struct fake_netdev *d, struct vnet *v)
+{
+	static uint8_t frame[64];
+	struct vnet_seg s = {frame, sizeof(frame)};
+	void *cookie;
+	int sent = 0;
+	CHECK(vnet_rearm(v) >= 0);
+	CHECK_EQ(vnet_tx_send(v, &s, 1, frame), 0);
+	CHECK(!tx_complete_wants_irq(d));
+	CHECK_EQ(vnet_tx_reclaim(v, &cookie), 0);
+	/* a full ring: the refused frame turns the interrupts on */
+	unsigned wakes = d->wakes;
+	while (vnet_tx_send(v, &s, 1, frame) == 0)
+		sent++;
+	CHECK_EQ(d->wakes, wakes); /* nothing done yet: the interrupt will say */
+	CHECK(tx_complete_wants_irq(d));
+	CHECK_EQ(vnet_rearm(v), 1); /* that completion is work for the stack */
+	/* refused again with completions already in: no interrupt will come, so a wake now */
+	CHECK_EQ(vnet_tx_send(v, &s, 1, frame), -ENOSPC);
+	CHECK_EQ(d->wakes, wakes + 1);
+	/* room again: off at the next rearm */
+	for (struct fake_chain c; fake_pop(&d->fdev[1], &c);)
+		fake_push(&d->fdev[1], c.head, 0);
+	while (vnet_tx_reclaim(v, &cookie) == 0)
+		sent--;
+	CHECK_EQ(sent, 0);
+	CHECK(vnet_rearm(v) >= 0);
+	CHECK_EQ(vnet_tx_send(v, &s, 1, frame), 0);
+	CHECK(!tx_complete_wants_irq(d));
+	CHECK_EQ(vnet_tx_reclaim(v, &cookie), 0);
 }
 
 /* ---- transmit offload ---------------------------------------------------------- */
@@ -520,12 +564,15 @@ int main(void)
 	                        VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) |
 	                        VIRTIO_BIT(VIRTIO_NET_F_STATUS);
 	const uint64_t tso = VIRTIO_BIT(VIRTIO_NET_F_CSUM) | VIRTIO_BIT(VIRTIO_NET_F_HOST_TSO4);
-	struct vnet *v = bind(&d[0], modern | tso | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC), 0, 0);
+	struct vnet *v = bind(
+	    &d[0], modern | tso | VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX),
+	    0, 0);
 	test_probe(&d[0], v);
 	test_rx_good(&d[0], v);
 	test_rx_bad(&d[0], v);
 	test_tx(&d[0], v, 12);
 	test_tx_full(&d[0], v);
+	test_tx_interrupts(&d[0], v);
 	test_tso_header(&d[0], v);
 	test_tso_refused(&d[0], v);
 	test_tso_inflight(&d[0], v);
@@ -540,6 +587,7 @@ int main(void)
 	    bind(&d[3], VIRTIO_BIT(VIRTIO_NET_F_MRG_RXBUF) | VIRTIO_BIT(VIRTIO_NET_F_CSUM), 1, 3);
 	CHECK_EQ(vnet_rx_space(l), QMAX); /* header inline: one descriptor a buffer */
 	test_tx(&d[3], l, 12);
+	test_tx_interrupts(&d[3], l);
 	test_csum_no_tso(&d[3], l);
 	CHECK_EQ(driver()->probe(&d[4].vdev), -ENOSPC);
 	CHECK_EQ(irq_shim.enabled, 1); /* every call restored interrupts */
