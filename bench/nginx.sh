@@ -123,32 +123,35 @@ load() { # PORT PATH SECS -> "rps p99ms errors p50ms"
 		END { printf "%s %s %d %s\n", (rps == "" ? "n/a" : rps), (p99 == "" ? "n/a" : p99), err, (p50 == "" ? "n/a" : p50) }'
 }
 
-declare -A R
-measure() { # toro|linux
-	local s=$1 port i t boots=() rs=() ls=() rb=() lb=() ms=() mb=() a b c
-	for ((i = 0; i < BOOTS; i++)); do
-		port=$(free_port)
-		start "$s" "$MEM" "$port"
-		t=$(vm_wait_ready 180 ok200 "$port") || true
-		echo "# $s boot $((i + 1)): ${t} ms" >&2
-		boots+=("$t")
-		if [[ $t != fail ]] && ((i < RUNS)); then
-			read -r a b e1 c < <(load "$port" /index.html "$DURATION")
-			rs+=("$a") ls+=("$b") ms+=("$c")
-			read -r a b e2 c < <(load "$port" /1m.bin "$DURATION")
-			rb+=("$a") lb+=("$b") mb+=("$c")
-			echo "# $s run $((i + 1)): 612 B ${rs[-1]} req/s p50 ${ms[-1]} p99 ${ls[-1]} ms ($e1 errors), 1 MiB ${rb[-1]} req/s p50 ${mb[-1]} p99 ${lb[-1]} ms ($e2 errors)" >&2
-			R[$s.rss]=$(vm_rss_kib)
-		fi
-		vm_stop
+declare -A R # R[sys.figure] = value
+declare -A L # L[sys.figure] = the values of each run so far, space-separated
+# One boot of s, and a load run on it while i < RUNS.  The two systems take
+# turns (toro, linux, toro...), so a slow spell of the host falls on both.
+round() { # toro|linux I
+	local s=$1 i=$2 port t a b c e1 e2
+	port=$(free_port)
+	start "$s" "$MEM" "$port"
+	t=$(vm_wait_ready 180 ok200 "$port") || true
+	echo "# $s boot $((i + 1)): ${t} ms" >&2
+	L[$s.boot]+=" $t"
+	if [[ $t != fail ]] && ((i < RUNS)); then
+		read -r a b e1 c < <(load "$port" /index.html "$DURATION")
+		L[$s.rs]+=" $a" L[$s.ls]+=" $b" L[$s.ms]+=" $c"
+		echo "# $s run $((i + 1)): 612 B $a req/s p50 $c p99 $b ms ($e1 errors)" >&2
+		read -r a b e2 c < <(load "$port" /1m.bin "$DURATION")
+		L[$s.rb]+=" $a" L[$s.lb]+=" $b" L[$s.mb]+=" $c"
+		echo "# $s run $((i + 1)): 1 MiB $a req/s p50 $c p99 $b ms ($e2 errors)" >&2
+		R[$s.rss]=$(vm_rss_kib)
+	fi
+	vm_stop
+}
+# shellcheck disable=SC2086 # the lists are meant to split
+summarize() { # toro|linux
+	local s=$1 f
+	R[$s.boot]=$(printf '%s\n' ${L[$s.boot]} | grep -v fail | median)
+	for f in rs ls rb lb ms mb; do
+		R[$s.$f]=$(printf '%s\n' ${L[$s.$f]:-} | grep -v n/a | median)
 	done
-	R[$s.boot]=$(printf '%s\n' "${boots[@]}" | grep -v fail | median)
-	R[$s.rs]=$(printf '%s\n' "${rs[@]}" | grep -v n/a | median)
-	R[$s.ls]=$(printf '%s\n' "${ls[@]}" | grep -v n/a | median)
-	R[$s.rb]=$(printf '%s\n' "${rb[@]}" | grep -v n/a | median)
-	R[$s.lb]=$(printf '%s\n' "${lb[@]}" | grep -v n/a | median)
-	R[$s.ms]=$(printf '%s\n' "${ms[@]}" | grep -v n/a | median)
-	R[$s.mb]=$(printf '%s\n' "${mb[@]}" | grep -v n/a | median)
 }
 smallest() { # toro|linux sizes... ; serves = both files answered under wrk, no errors
 	local s=$1 m port a b e1 e2
@@ -177,10 +180,14 @@ echo "# nginx: Toro ports/nginx-lite $img vs Debian nginx-light $(dpkg-query -W 
 net_report "wrk -t2 -c30 -d${DURATION}s --timeout 10s --latency"
 echo "# same nginx.conf on both ($out/site/etc/nginx/nginx.conf); load runs $RUNS, boot runs $BOOTS (medians)"
 
-measure toro
+for ((i = 0; i < BOOTS; i++)); do
+	round toro "$i"
+	((linux_ok)) && round linux "$i"
+done
+summarize toro
 R[toro.mem]=$(smallest toro 4M 6M 8M 12M 16M 32M 64M 128M 256M)
 if ((linux_ok)); then
-	measure linux
+	summarize linux
 	R[linux.mem]=$(smallest linux 64M 96M 128M 192M 256M)
 fi
 

@@ -109,30 +109,35 @@ nums() { printf '%s\n' "$@" | tr -d '*' | grep -E '^[0-9.]+$' | median; }
 stalls() { printf '%s\n' "$@" | grep -c -E 'stall|\*' || true; }
 
 declare -A R # R[sys.figure] = value
-measure() { # toro|linux
-	local s=$1 port i t boots=() setp=() getp=() set1=() get1=() b
-	for ((i = 0; i < BOOTS; i++)); do
-		port=$(free_port)
-		start "$s" "$MEM" "$port"
-		t=$(vm_wait_ready 180 pong "$port") || true
-		echo "# $s boot $((i + 1)): ${t} ms" >&2
-		boots+=("$t")
-		if [[ $t != fail ]] && ((i < RUNS)); then
-			setp+=("$(bench "$port" "$N" 16 set)")
-			getp+=("$(bench "$port" "$N" 16 get)")
-			set1+=("$(bench "$port" "$N1" 1 set)")
-			get1+=("$(bench "$port" "$N1" 1 get)")
-			echo "# $s run $((i + 1)): P16 set ${setp[-1]} get ${getp[-1]}, P1 set ${set1[-1]} get ${get1[-1]}" >&2
-			R[$s.rss]=$(vm_rss_kib)
-		fi
-		vm_stop
-	done
-	R[$s.boot]=$(printf '%s\n' "${boots[@]}" | grep -v fail | median)
-	R[$s.setp]=$(nums "${setp[@]}")
-	R[$s.getp]=$(nums "${getp[@]}")
-	R[$s.set1]=$(nums "${set1[@]}")
-	R[$s.get1]=$(nums "${get1[@]}")
-	R[$s.stalls]="$(stalls "${setp[@]}" "${getp[@]}" "${set1[@]}" "${get1[@]}")/$((${#setp[@]} * 4))"
+declare -A L # L[sys.figure] = the values of each run so far, space-separated
+# One boot of s, and a load run on it while i < RUNS.  The two systems take
+# turns (toro, linux, toro...), so a slow spell of the host falls on both.
+round() { # toro|linux I
+	local s=$1 i=$2 port t a b c d
+	port=$(free_port)
+	start "$s" "$MEM" "$port"
+	t=$(vm_wait_ready 180 pong "$port") || true
+	echo "# $s boot $((i + 1)): ${t} ms" >&2
+	L[$s.boot]+=" $t"
+	if [[ $t != fail ]] && ((i < RUNS)); then
+		a=$(bench "$port" "$N" 16 set) b=$(bench "$port" "$N" 16 get)
+		c=$(bench "$port" "$N1" 1 set) d=$(bench "$port" "$N1" 1 get)
+		L[$s.setp]+=" $a" L[$s.getp]+=" $b" L[$s.set1]+=" $c" L[$s.get1]+=" $d"
+		echo "# $s run $((i + 1)): P16 set $a get $b, P1 set $c get $d" >&2
+		R[$s.rss]=$(vm_rss_kib)
+	fi
+	vm_stop
+}
+# shellcheck disable=SC2086 # the lists are meant to split
+summarize() { # toro|linux
+	local s=$1 runs
+	runs=$(wc -w <<<"${L[$s.setp]:-}")
+	R[$s.boot]=$(printf '%s\n' ${L[$s.boot]} | grep -v fail | median)
+	R[$s.setp]=$(nums ${L[$s.setp]:-})
+	R[$s.getp]=$(nums ${L[$s.getp]:-})
+	R[$s.set1]=$(nums ${L[$s.set1]:-})
+	R[$s.get1]=$(nums ${L[$s.get1]:-})
+	R[$s.stalls]="$(stalls ${L[$s.setp]:-} ${L[$s.getp]:-} ${L[$s.set1]:-} ${L[$s.get1]:-})/$((runs * 4))"
 }
 smallest() { # toro|linux sizes...
 	local s=$1 m port t b
@@ -159,10 +164,14 @@ echo "# redis: Toro ports/redis-lite $img vs Debian redis-server $(dpkg-query -W
 net_report "redis-benchmark -c 30 -t get,set"
 echo "# N: $N requests per -P 16 run, $N1 per -P 1 run (one redis-benchmark run per test); load runs $RUNS, boot runs $BOOTS (medians); a run in which the server processes no command for $STALL s is stopped and counted as stalled; its rate is then total_commands_processed over the time it progressed"
 
-measure toro
+for ((i = 0; i < BOOTS; i++)); do
+	round toro "$i"
+	((linux_ok)) && round linux "$i"
+done
+summarize toro
 R[toro.mem]=$(smallest toro 4M 6M 8M 12M 16M 32M 64M 128M 256M)
 if ((linux_ok)); then
-	measure linux
+	summarize linux
 	R[linux.mem]=$(smallest linux 64M 96M 128M 192M 256M)
 fi
 
