@@ -12,10 +12,11 @@
  * The cached blocks stay allocated as far as newlib knows: every block is
  * one of newlib's in-use chunks, so newlib's own calls (_free_r,
  * _realloc_r, malloc_usable_size...) work on any pointer malloc() returns,
- * and free() takes any pointer newlib's calls return.  A chunk's size comes
- * from malloc_usable_size(); newlib's chunks are 16-byte multiples of at
- * least 32 bytes holding their size in the 8 bytes before the data, so
- * usable size + 8 is the chunk size, and a list holds chunks of one size.
+ * and free() takes any pointer newlib's calls return.  newlib's chunks are
+ * 16-byte multiples of at least 32 bytes that hold their size in the 8
+ * bytes before the data (low bits: flags), which free() reads; a list holds
+ * chunks of one size (tests/vm/malloc_cache.c checks all of this against
+ * malloc_usable_size(), which is the chunk size less those 8 bytes).
  * malloc(n) asks newlib for exactly the usable size of the chunk n needs,
  * so a block it gets from newlib goes back to the list it would take from.
  *
@@ -89,12 +90,20 @@ static size_t cache_limit(void)
 	return l > CACHE_BYTES_MAX ? CACHE_BYTES_MAX : l;
 }
 
+/* The size of the chunk holding p, from its header (mallocr.c: chunksize()). */
+static size_t chunk_of(const void *p)
+{
+	size_t head;
+	__builtin_memcpy(&head, (const char *)p - CHUNK_OVERHEAD, sizeof(head));
+	return head & ~(size_t)(CHUNK_ALIGN - 1);
+}
+
 void free(void *p)
 {
 	if (!p)
 		return;
-	size_t c = malloc_usable_size(p) + CHUNK_OVERHEAD;
-	if (c <= CACHE_MAX_CHUNK && c % CHUNK_ALIGN == 0) {
+	size_t c = chunk_of(p);
+	if (c <= CACHE_MAX_CHUNK) {
 		kmutex_lock(&cache.lock);
 		if (!cache.limit)
 			cache.limit = cache_limit();

@@ -27,18 +27,28 @@ static size_t live_bytes(void)
 	return mi.uordblks - st.bytes;
 }
 
+/* The chunk size in newlib's header before p, as free() reads it. */
+static size_t chunk_header(const void *p)
+{
+	return *(const size_t *)((uintptr_t)p - sizeof(size_t)) & ~(size_t)15;
+}
+
 static void test_chunk_sizes(void)
 {
 	int ok = 1;
 	for (size_t n = 0; n <= 1100 && ok; n++) {
 		void *p = malloc(n);
 		size_t u = malloc_usable_size(p);
-		/* newlib's chunks: 16-byte multiples of at least 32, 8 bytes of header */
+		/* newlib's chunks: 16-byte multiples of at least 32, size (and flags) before the data */
 		ok = p && ((uintptr_t)p & 15) == 0 && u >= n && (u + 8) % 16 == 0 && u + 8 >= 32;
+		ok = ok && chunk_header(p) == u + 8;
 		if (ok && n <= 520)
 			ok = u + 8 == (n + 8 + 15) / 16 * 16 || (n + 8 < 32 && u + 8 == 32);
 		free(p);
 	}
+	void *a = memalign(256, 100); /* an aligned chunk is an ordinary one too */
+	ok = ok && a && chunk_header(a) == malloc_usable_size(a) + 8;
+	free(a);
 	CHECK("chunk-sizes", 2, ok);
 }
 
