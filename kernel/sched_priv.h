@@ -58,7 +58,7 @@ int runq_top_prio(const struct runq *q);
 int runq_remove(struct runq *q, struct runq_node *n);
 
 struct thread {
-	struct thread_head head;   /* first: thread.h's inline accessors read it */
+	struct thread_head head;   /* first: thread.h's inline calls read it */
 	uint64_t rsp;		   /* saved stack pointer while switched out */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 	struct runq_node rq;	   /* run-queue link and priority */

@@ -17,8 +17,8 @@
 
 struct __lock {
 	struct kmutex mutex;
-	unsigned long depth;  /* recursive locks: times the holder has taken it */
-	int allocated;        /* by __retarget_lock_init: close frees it */
+	unsigned long depth; /* recursive locks: times the holder has taken it */
+	int allocated;       /* by __retarget_lock_init: close frees it */
 };
 
 struct __lock __lock___sinit_recursive_mutex = {.mutex = KMUTEX_INIT};

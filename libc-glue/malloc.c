@@ -36,11 +36,11 @@
 #include <toro/malloc_cache.h>
 #include "glue.h"
 
-#define CHUNK_OVERHEAD	8    /* newlib's size field, before the data */
-#define CHUNK_ALIGN	16   /* MALLOC_ALIGNMENT on x86_64 */
-#define CHUNK_MIN	32   /* MINSIZE */
-#define CACHE_MAX_CHUNK 528  /* largest cached chunk: 512 usable bytes + 8, rounded */
-#define CACHE_LISTS	(CACHE_MAX_CHUNK / CHUNK_ALIGN + 1)
+#define CHUNK_OVERHEAD  8   /* newlib's size field, before the data */
+#define CHUNK_ALIGN     16  /* MALLOC_ALIGNMENT on x86_64 */
+#define CHUNK_MIN       32  /* MINSIZE */
+#define CACHE_MAX_CHUNK 528 /* largest cached chunk: 512 usable bytes + 8, rounded */
+#define CACHE_LISTS     (CACHE_MAX_CHUNK / CHUNK_ALIGN + 1)
 #define CACHE_BYTES_MAX (1UL << 20)
 
 struct cached {
@@ -50,9 +50,9 @@ struct cached {
 static struct {
 	struct kmutex lock;
 	struct cached *list[CACHE_LISTS]; /* by chunk size / 16 */
-	size_t bytes;			  /* chunk bytes on the lists */
-	size_t limit;			  /* 0 until the first free() sets it */
-	unsigned long hits, misses;	  /* malloc() served from a list, or not */
+	size_t bytes;                     /* chunk bytes on the lists */
+	size_t limit;                     /* 0 until the first free() sets it */
+	unsigned long hits, misses;       /* malloc() served from a list, or not */
 } cache = {.lock = KMUTEX_INIT};
 
 /* The chunk newlib makes for a request of n bytes (request2size). */

@@ -30,42 +30,21 @@
 #define STRING_NAME(x) x
 #endif
 
-/* Loads and stores at any alignment: one mov each. */
-static inline uint64_t load64(const unsigned char *p)
-{
-	uint64_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void store64(unsigned char *p, uint64_t v)
-{
-	__builtin_memcpy(p, &v, sizeof(v));
-}
-
-static inline uint32_t load32(const unsigned char *p)
-{
-	uint32_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void store32(unsigned char *p, uint32_t v)
-{
-	__builtin_memcpy(p, &v, sizeof(v));
-}
-
-static inline uint16_t load16(const unsigned char *p)
-{
-	uint16_t v;
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline void store16(unsigned char *p, uint16_t v)
-{
-	__builtin_memcpy(p, &v, sizeof(v));
-}
+/* Loads and stores of 2, 4 and 8 bytes at any alignment: one mov each. */
+#define LOAD_STORE(bits)                                                                           \
+	static inline uint##bits##_t load##bits(const unsigned char *p)                            \
+	{                                                                                          \
+		uint##bits##_t v;                                                                  \
+		__builtin_memcpy(&v, p, sizeof(v));                                                \
+		return v;                                                                          \
+	}                                                                                          \
+	static inline void store##bits(unsigned char *p, uint##bits##_t v)                         \
+	{                                                                                          \
+		__builtin_memcpy(p, &v, sizeof(v));                                                \
+	}
+LOAD_STORE(16)
+LOAD_STORE(32)
+LOAD_STORE(64)
 
 /* 0 to 16 bytes: the first and the last piece of the size below n, overlapping. */
 static inline void copy_small(unsigned char *d, const unsigned char *s, size_t n)

@@ -17,7 +17,7 @@
 #include <kernel/time.h>
 #include "glue.h"
 
-#define NSEC 1000000000ULL
+#define NSEC        1000000000ULL
 #define EPOLL_BATCH 64 /* events epoll_pwait() reports at most per call */
 
 static uint64_t deadline_ms(int ms)
@@ -253,9 +253,8 @@ int epoll_pwait(int epfd, struct epoll_event *events, int max, int timeout_ms,
 	 * of a loaded Redis's time.
 	 */
 	struct fs_epoll_event ev[EPOLL_BATCH];
-	int r = file_is_epoll(ep) ? epoll_file_wait(ep, ev, max < EPOLL_BATCH ? max : EPOLL_BATCH,
-						    deadline_ms(timeout_ms))
-				  : -EINVAL;
+	int n = max < EPOLL_BATCH ? max : EPOLL_BATCH;
+	int r = file_is_epoll(ep) ? epoll_file_wait(ep, ev, n, deadline_ms(timeout_ms)) : -EINVAL;
 	for (int i = 0; i < r; i++) {
 		events[i].events = ev[i].events;
 		events[i].data.u64 = ev[i].data;

@@ -39,7 +39,8 @@ static void test_chunk_sizes(void)
 	for (size_t n = 0; n <= 1100 && ok; n++) {
 		void *p = malloc(n);
 		size_t u = malloc_usable_size(p);
-		/* newlib's chunks: 16-byte multiples of at least 32, size (and flags) before the data */
+		/* newlib's chunks: 16-byte multiples of at least 32, size (and flags) before the
+		 * data */
 		ok = p && ((uintptr_t)p & 15) == 0 && u >= n && (u + 8) % 16 == 0 && u + 8 >= 32;
 		ok = ok && chunk_header(p) == u + 8;
 		if (ok && n <= 520)

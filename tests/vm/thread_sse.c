@@ -22,34 +22,34 @@
 static void sse_across_faults(const uint64_t *pat, uint64_t *out, unsigned long spins)
 {
 	__asm__ volatile("movdqu 0(%[p]), %%xmm0\n\tmovdqu 16(%[p]), %%xmm1\n\t"
-			 "movdqu 32(%[p]), %%xmm2\n\tmovdqu 48(%[p]), %%xmm3\n\t"
-			 "movdqu 64(%[p]), %%xmm4\n\tmovdqu 80(%[p]), %%xmm5\n\t"
-			 "movdqu 96(%[p]), %%xmm6\n\tmovdqu 112(%[p]), %%xmm7\n\t"
-			 "movdqu 128(%[p]), %%xmm8\n\tmovdqu 144(%[p]), %%xmm9\n\t"
-			 "movdqu 160(%[p]), %%xmm10\n\tmovdqu 176(%[p]), %%xmm11\n\t"
-			 "movdqu 192(%[p]), %%xmm12\n\tmovdqu 208(%[p]), %%xmm13\n\t"
-			 "movdqu 224(%[p]), %%xmm14\n\tmovdqu 240(%[p]), %%xmm15\n\t"
-			 /* below the stack pointer: nothing lives there (no red zone) */
-			 "mov %%rsp, %%rax\n\t"
-			 "mov %[pages], %%ecx\n"
-			 "1:\n\tsub $4096, %%rax\n\t"
-			 "movb $1, -256(%%rax)\n\t"
-			 "dec %%ecx\n\tjnz 1b\n\t"
-			 "mov %[spins], %%rcx\n"
-			 "2:\n\tpause\n\tdec %%rcx\n\tjnz 2b\n\t"
-			 "movdqu %%xmm0, 0(%[o])\n\tmovdqu %%xmm1, 16(%[o])\n\t"
-			 "movdqu %%xmm2, 32(%[o])\n\tmovdqu %%xmm3, 48(%[o])\n\t"
-			 "movdqu %%xmm4, 64(%[o])\n\tmovdqu %%xmm5, 80(%[o])\n\t"
-			 "movdqu %%xmm6, 96(%[o])\n\tmovdqu %%xmm7, 112(%[o])\n\t"
-			 "movdqu %%xmm8, 128(%[o])\n\tmovdqu %%xmm9, 144(%[o])\n\t"
-			 "movdqu %%xmm10, 160(%[o])\n\tmovdqu %%xmm11, 176(%[o])\n\t"
-			 "movdqu %%xmm12, 192(%[o])\n\tmovdqu %%xmm13, 208(%[o])\n\t"
-			 "movdqu %%xmm14, 224(%[o])\n\tmovdqu %%xmm15, 240(%[o])\n\t"
-			 :
-			 : [p] "r"(pat), [o] "r"(out), [pages] "i"(PAGES), [spins] "r"(spins)
-			 : "rax", "rcx", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
-			   "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13",
-			   "xmm14", "xmm15");
+	                 "movdqu 32(%[p]), %%xmm2\n\tmovdqu 48(%[p]), %%xmm3\n\t"
+	                 "movdqu 64(%[p]), %%xmm4\n\tmovdqu 80(%[p]), %%xmm5\n\t"
+	                 "movdqu 96(%[p]), %%xmm6\n\tmovdqu 112(%[p]), %%xmm7\n\t"
+	                 "movdqu 128(%[p]), %%xmm8\n\tmovdqu 144(%[p]), %%xmm9\n\t"
+	                 "movdqu 160(%[p]), %%xmm10\n\tmovdqu 176(%[p]), %%xmm11\n\t"
+	                 "movdqu 192(%[p]), %%xmm12\n\tmovdqu 208(%[p]), %%xmm13\n\t"
+	                 "movdqu 224(%[p]), %%xmm14\n\tmovdqu 240(%[p]), %%xmm15\n\t"
+	                 /* below the stack pointer: nothing lives there (no red zone) */
+	                 "mov %%rsp, %%rax\n\t"
+	                 "mov %[pages], %%ecx\n"
+	                 "1:\n\tsub $4096, %%rax\n\t"
+	                 "movb $1, -256(%%rax)\n\t"
+	                 "dec %%ecx\n\tjnz 1b\n\t"
+	                 "mov %[spins], %%rcx\n"
+	                 "2:\n\tpause\n\tdec %%rcx\n\tjnz 2b\n\t"
+	                 "movdqu %%xmm0, 0(%[o])\n\tmovdqu %%xmm1, 16(%[o])\n\t"
+	                 "movdqu %%xmm2, 32(%[o])\n\tmovdqu %%xmm3, 48(%[o])\n\t"
+	                 "movdqu %%xmm4, 64(%[o])\n\tmovdqu %%xmm5, 80(%[o])\n\t"
+	                 "movdqu %%xmm6, 96(%[o])\n\tmovdqu %%xmm7, 112(%[o])\n\t"
+	                 "movdqu %%xmm8, 128(%[o])\n\tmovdqu %%xmm9, 144(%[o])\n\t"
+	                 "movdqu %%xmm10, 160(%[o])\n\tmovdqu %%xmm11, 176(%[o])\n\t"
+	                 "movdqu %%xmm12, 192(%[o])\n\tmovdqu %%xmm13, 208(%[o])\n\t"
+	                 "movdqu %%xmm14, 224(%[o])\n\tmovdqu %%xmm15, 240(%[o])\n\t"
+	                 :
+	                 : [p] "r"(pat), [o] "r"(out), [pages] "i"(PAGES), [spins] "r"(spins)
+	                 : "rax", "rcx", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+	                   "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13",
+	                   "xmm14", "xmm15");
 }
 
 static volatile int stop;
@@ -89,8 +89,9 @@ int main(void)
 	int ok = 1;
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < 4; i++)
-			CHECK_QUIET("worker", 3, pthread_create(&w[i], &big, worker,
-								(void *)(uintptr_t)(round * 4 + i + 1)) == 0);
+			CHECK_QUIET("worker", 3,
+			            pthread_create(&w[i], &big, worker,
+			                           (void *)(uintptr_t)(round * 4 + i + 1)) == 0);
 		for (int i = 0; i < 4; i++) {
 			void *r;
 			pthread_join(w[i], &r);

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 struct malloc_cache_stats {
-	size_t bytes;	      /* chunk bytes on the lists: freed, kept for reuse */
-	size_t limit;	      /* the most it keeps */
+	size_t bytes;         /* chunk bytes on the lists: freed, kept for reuse */
+	size_t limit;         /* the most it keeps */
 	unsigned long hits;   /* malloc() calls served from a list */
 	unsigned long misses; /* small malloc() calls that went to newlib */
 };
