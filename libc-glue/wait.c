@@ -20,13 +20,23 @@
 #define NSEC        1000000000ULL
 #define EPOLL_BATCH 64 /* events epoll_pwait() reports at most per call */
 
+/*
+ * A timeout in milliseconds ends on the next whole millisecond of the
+ * monotonic clock after it is up (at most 1 ms late, which poll() and
+ * epoll_wait() allow).  An event loop that waits again and again for its
+ * next timer (Redis: serverCron) rounds the time left to milliseconds
+ * itself, so its deadlines would jitter by up to a millisecond, and each
+ * one earlier than the last re-arms the CPU's timer; on the grid they are
+ * the same deadline.
+ */
 static uint64_t deadline_ms(int ms)
 {
 	if (ms < 0)
 		return FS_WAIT_FOREVER;
 	if (ms == 0)
 		return 0;
-	return time_monotonic_ns() + (uint64_t)ms * 1000000ULL;
+	uint64_t d = time_monotonic_ns() + (uint64_t)ms * 1000000ULL;
+	return (d + 999999) / 1000000 * 1000000;
 }
 
 static int deadline_ts(const struct timespec *ts, uint64_t *out)
