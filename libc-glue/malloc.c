@@ -21,7 +21,8 @@
  * so a block it gets from newlib goes back to the list it would take from.
  *
  * At most cache_limit bytes stay cached (1/64 of RAM, at most
- * CACHE_BYTES_MAX); beyond that free() gives the block back to newlib.
+ * CACHE_BYTES_MAX); beyond that free() gives the block back to newlib, and
+ * a malloc() that newlib cannot serve gives them all back and tries again.
  * The lock is a kmutex: the uncontended path is a compare-and-swap and a
  * store, inline.  Before the scheduler runs, thread_self() is NULL and the
  * kmutex fast path still works (one flow of control).
@@ -62,6 +63,25 @@ static size_t chunk_size(size_t n)
 	return c < CHUNK_MIN ? CHUNK_MIN : c;
 }
 
+/* Gives every cached block back to newlib: memory ran out. */
+static void cache_drain(void)
+{
+	for (;;) {
+		struct cached *b = NULL;
+		kmutex_lock(&cache.lock);
+		for (unsigned i = 0; i < CACHE_LISTS && !b; i++) {
+			if ((b = cache.list[i]) != NULL) {
+				cache.list[i] = b->next;
+				cache.bytes -= i * CHUNK_ALIGN;
+			}
+		}
+		kmutex_unlock(&cache.lock);
+		if (!b)
+			return;
+		_free_r(_REENT, b);
+	}
+}
+
 void *malloc(size_t n)
 {
 	if (n <= CACHE_MAX_CHUNK - CHUNK_OVERHEAD) {
@@ -80,7 +100,12 @@ void *malloc(size_t n)
 			return b;
 		n = c - CHUNK_OVERHEAD; /* all of the chunk: free() files it under c */
 	}
-	return _malloc_r(_REENT, n);
+	void *p = _malloc_r(_REENT, n);
+	if (!p && __atomic_load_n(&cache.bytes, __ATOMIC_RELAXED)) {
+		cache_drain(); /* the cache's blocks may merge into what n needs */
+		p = _malloc_r(_REENT, n);
+	}
+	return p;
 }
 
 /* 1/64 of RAM, at most CACHE_BYTES_MAX: 128 KiB in an 8 MiB VM. */

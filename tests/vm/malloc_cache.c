@@ -3,8 +3,9 @@
  * the chunk sizes it assumes are newlib's, a freed block is reused for the
  * same size, the cache keeps no more than its limit, nothing leaks (what
  * newlib counts in use, less what the cache holds, comes back to where it
- * was), and blocks pass freely between malloc()/free() and newlib's own
- * allocating calls (realloc, strdup, getdelim, open_memstream).
+ * was), blocks pass freely between malloc()/free() and newlib's own
+ * allocating calls (realloc, strdup, getdelim, open_memstream), and the
+ * cache gives its blocks back when memory runs out.
  */
 #define _GNU_SOURCE /* getline, fmemopen, open_memstream */
 #include <malloc.h>
@@ -133,11 +134,40 @@ static void test_newlib_calls(void)
 	CHECK("no-leak-newlib-calls", 16, live_bytes() == before);
 }
 
+/*
+ * Memory runs out while the cache holds blocks: malloc() gives them back to
+ * newlib and tries again, so the cache is empty once it finally fails, and
+ * everything comes back afterwards.  (The test runs in -m 8M: quick to
+ * exhaust.)
+ */
+static void test_exhaustion(void)
+{
+	static void *big[4096];
+	struct malloc_cache_stats st;
+	size_t before = live_bytes();
+	for (int i = 0; i < MANY; i++)
+		blocks[i] = malloc(200);
+	for (int i = 0; i < MANY; i++)
+		free(blocks[i]);
+	malloc_cache_stats(&st);
+	CHECK("exhaust-cache-full", 17, st.bytes > st.limit / 2);
+	int n = 0;
+	while (n < 4096 && (big[n] = malloc(32 << 10)) != NULL)
+		n++;
+	malloc_cache_stats(&st);
+	CHECK("exhaust-fails", 18, n > 0 && n < 4096);
+	CHECK("exhaust-cache-drained", 19, st.bytes == 0);
+	for (int i = 0; i < n; i++)
+		free(big[i]);
+	CHECK("exhaust-no-leak", 20, live_bytes() == before);
+}
+
 int main(void)
 {
 	test_chunk_sizes();
 	test_reuse();
 	test_limit_and_leaks();
 	test_newlib_calls();
+	test_exhaustion();
 	return vmtest_success();
 }
