@@ -11,7 +11,7 @@
 # -P 1), boot to first PONG (QEMU launcher start to the first PING answered,
 # polled every 20 ms), image size, the smallest -m that serves a short
 # benchmark, and the host RSS of the QEMU process after the load, with
-# linux/toro ratios; writes build/bench/redis.png (throughput bars).
+# Toro's gain (toro/linux for requests/s, linux/toro for the rest); writes build/bench/redis.png (throughput bars).
 # Environment: NET (tap, the default, or user: see start()), REDIS_N
 # (requests of a -P 16 run), REDIS_N1 (-P 1 run),
 # RUNS (load runs, median), BOOTS (boot runs, median), STALL (seconds without
@@ -183,12 +183,15 @@ memnum() { [[ $1 =~ ^[0-9]+M$ ]] && echo "${1%M}" || echo 0; }
 v() { echo "${R[$1]:-n/a}"; }
 
 echo
-printf '%-46s %14s %14s %11s\n' figure toro linux-vm linux/toro
+printf '%-46s %14s %14s %11s\n' figure toro linux-vm 'toro gain'
+# lower is better (times, sizes, memory): the gain is linux/toro
 row() { printf '%-46s %14s %14s %11s\n' "$1" "$2" "$3" "$(ratio "${3/n\/a/0}" "$2")"; }
-row "SET req/s, -P 16 (median)" "$(v toro.setp)" "$(v linux.setp)"
-row "GET req/s, -P 16 (median)" "$(v toro.getp)" "$(v linux.getp)"
-row "SET req/s, -P 1 (median)" "$(v toro.set1)" "$(v linux.set1)"
-row "GET req/s, -P 1 (median)" "$(v toro.get1)" "$(v linux.get1)"
+# higher is better (req/s): the gain is toro/linux
+rate() { printf '%-46s %14s %14s %11s\n' "$1" "$2" "$3" "$(ratio "$2" "${3/n\/a/0}")"; }
+rate "SET req/s, -P 16 (median)" "$(v toro.setp)" "$(v linux.setp)"
+rate "GET req/s, -P 16 (median)" "$(v toro.getp)" "$(v linux.getp)"
+rate "SET req/s, -P 1 (median)" "$(v toro.set1)" "$(v linux.set1)"
+rate "GET req/s, -P 1 (median)" "$(v toro.get1)" "$(v linux.get1)"
 printf '%-46s %14s %14s\n' "load runs that stalled (of all runs)" "$(v toro.stalls)" "$(v linux.stalls)"
 row "boot to first PONG, ms (median)" "$(v toro.boot)" "$(v linux.boot)"
 row "image bytes (toro: as booted, self-unpacking)" "$tsize" "$lsize"
